@@ -1,0 +1,16 @@
+{{/*
+common-lib.env.vars: a container's `env` list from plain values and Secret references,
+plain values first, then Secret references, each sorted by name. Secrets are only ever referenced (secretKeyRef), never written.
+Usage:
+  env: {{- include "common-lib.env.vars" (dict "env" .Values.env "secretEnv" .Values.secretEnv) | nindent 12 }}
+*/}}
+{{- define "common-lib.env.vars" -}}
+{{- $vars := list -}}
+{{- range $name, $value := .env | default dict -}}
+{{- $vars = append $vars (dict "name" $name "value" (toString $value)) -}}
+{{- end -}}
+{{- range $name, $ref := .secretEnv | default dict -}}
+{{- $vars = append $vars (dict "name" $name "valueFrom" (dict "secretKeyRef" (dict "name" $ref.secretName "key" $ref.key))) -}}
+{{- end -}}
+{{- toYaml $vars -}}
+{{- end -}}

@@ -1,0 +1,13 @@
+{{/*
+common-lib.images.image: an image reference from {repository, tag, digest}. A digest
+wins over the tag (`repo@sha256:...`); otherwise `repo:tag`.
+Usage:
+  image: {{ include "common-lib.images.image" .Values.image }}
+*/}}
+{{- define "common-lib.images.image" -}}
+{{- if .digest -}}
+{{- printf "%s@%s" .repository .digest -}}
+{{- else -}}
+{{- printf "%s:%s" .repository (toString .tag) -}}
+{{- end -}}
+{{- end -}}

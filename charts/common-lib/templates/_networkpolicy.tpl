@@ -1,0 +1,37 @@
+{{/*
+common-lib.networkpolicy: admits ingress to the app pods only on the declared ports (the
+container port, and the metrics port when it is separate), from `networkPolicy.from`
+peers or, when that is empty, from any source. Egress is not restricted.
+Usage:
+  {{- include "common-lib.networkpolicy" (dict "context" . "overrides" (dict)) | nindent 0 }}
+*/}}
+{{- define "common-lib.networkpolicy" -}}
+{{- include "common-lib.util.object" (dict "template" "common-lib.networkpolicy.base" "context" .context "overrides" .overrides) -}}
+{{- end -}}
+
+{{- define "common-lib.networkpolicy.base" -}}
+{{- if .Values.networkPolicy.enabled }}
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: {{ include "common-lib.names.fullname" . }}
+  namespace: {{ .Release.Namespace }}
+  labels: {{- include "common-lib.labels.standard" (dict "context" . "component" "app") | nindent 4 }}
+spec:
+  podSelector:
+    matchLabels: {{- include "common-lib.labels.selector" (dict "context" . "component" "app") | nindent 6 }}
+  policyTypes:
+    - Ingress
+  ingress:
+    - ports:
+        - port: http
+          protocol: TCP
+        {{- if include "common-lib.metrics.containerPort" . }}
+        - port: metrics
+          protocol: TCP
+        {{- end }}
+      {{- with .Values.networkPolicy.from }}
+      from: {{- toYaml . | nindent 8 }}
+      {{- end }}
+{{- end }}
+{{- end -}}

@@ -1,0 +1,39 @@
+{{/*
+common-lib.util.merge: deep-merges a source map into a destination map, in place.
+The source wins, including `false`, `0` and `""` (sprig's mergeOverwrite skips those),
+and a source value of `null` removes the key. Maps merge recursively; lists are replaced.
+Usage:
+  {{- $_ := include "common-lib.util.merge" (list $dest $overrides) }}
+*/}}
+{{- define "common-lib.util.merge" -}}
+{{- $dst := index . 0 -}}
+{{- $src := index . 1 | default dict -}}
+{{- range $key, $value := $src -}}
+  {{- if kindIs "invalid" $value -}}
+    {{- $_ := unset $dst $key -}}
+  {{- else if and (kindIs "map" $value) (kindIs "map" (get $dst $key)) -}}
+    {{- $_ := include "common-lib.util.merge" (list (get $dst $key) $value) -}}
+  {{- else -}}
+    {{- $_ := set $dst $key $value -}}
+  {{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+common-lib.util.object: renders a base template to an object, merges the caller's
+overrides into it, and prints it as YAML. A base template that renders nothing
+(a disabled feature) prints nothing.
+Usage (inside a base template such as common-lib.service):
+  {{- include "common-lib.util.object" (dict "template" "common-lib.service.base" "context" .context "overrides" .overrides) }}
+*/}}
+{{- define "common-lib.util.object" -}}
+{{- $yaml := include .template .context -}}
+{{- if trim $yaml -}}
+  {{- $object := fromYaml $yaml -}}
+  {{- if hasKey $object "Error" -}}
+    {{- fail (printf "common-lib: template %s rendered invalid YAML: %s\n%s" .template (get $object "Error") $yaml) -}}
+  {{- end -}}
+  {{- $_ := include "common-lib.util.merge" (list $object (.overrides | default dict)) -}}
+  {{- toYaml $object -}}
+{{- end -}}
+{{- end -}}
