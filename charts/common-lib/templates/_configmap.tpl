@@ -18,7 +18,7 @@ metadata:
   labels: {{- include "common-lib.labels.standard" (dict "context" . "component" "app") | nindent 4 }}
 data:
   {{- range $key, $value := .Values.config }}
-  {{ $key }}: {{ toString $value | quote }}
+  {{ $key }}: {{ include "common-lib.util.string" $value | quote }}
   {{- end }}
 {{- end }}
 {{- end -}}

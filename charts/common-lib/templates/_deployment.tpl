@@ -60,26 +60,7 @@ spec:
     - name: {{ . }}
     {{- end }}
   {{- end }}
-  {{- with .Values.priorityClassName }}
-  priorityClassName: {{ . }}
-  {{- end }}
-  {{- with .Values.nodeSelector }}
-  nodeSelector: {{- toYaml . | nindent 4 }}
-  {{- end }}
-  {{- with .Values.tolerations }}
-  tolerations: {{- toYaml . | nindent 4 }}
-  {{- end }}
-  {{- with .Values.affinity }}
-  affinity: {{- toYaml . | nindent 4 }}
-  {{- end }}
-  {{- if .Values.topologySpread }}
-  topologySpreadConstraints:
-    - maxSkew: 1
-      topologyKey: kubernetes.io/hostname
-      whenUnsatisfiable: ScheduleAnyway
-      labelSelector:
-        matchLabels: {{- include "common-lib.labels.selector" (dict "context" . "component" "app") | nindent 10 }}
-  {{- end }}
+  {{- include "common-lib.scheduling.podSpec" . | nindent 2 }}
   containers:
     - {{- include "common-lib.deployment.appContainer" . | nindent 6 }}
     {{- range .Values.sidecars }}

@@ -7,7 +7,7 @@ Usage:
 {{- define "common-lib.env.vars" -}}
 {{- $vars := list -}}
 {{- range $name, $value := .env | default dict -}}
-{{- $vars = append $vars (dict "name" $name "value" (toString $value)) -}}
+{{- $vars = append $vars (dict "name" $name "value" (include "common-lib.util.string" $value)) -}}
 {{- end -}}
 {{- range $name, $ref := .secretEnv | default dict -}}
 {{- $vars = append $vars (dict "name" $name "valueFrom" (dict "secretKeyRef" (dict "name" $ref.secretName "key" $ref.key))) -}}

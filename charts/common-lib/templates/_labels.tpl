@@ -7,7 +7,7 @@ Usage:
 */}}
 {{- define "common-lib.labels.selector" -}}
 app.kubernetes.io/name: {{ include "common-lib.names.name" .context }}
-app.kubernetes.io/instance: {{ .context.Release.Name | trunc 63 | trimSuffix "-" }}
+app.kubernetes.io/instance: {{ .context.Release.Name | trunc 63 | trimAll "-" }}
 app.kubernetes.io/component: {{ .component }}
 {{- end -}}
 
@@ -24,7 +24,7 @@ Usage:
   "app.kubernetes.io/managed-by" $ctx.Release.Service
 -}}
 {{- with $ctx.Values.image.tag -}}
-{{- $_ := set $labels "app.kubernetes.io/version" (regexReplaceAll "[^A-Za-z0-9_.-]" (toString .) "_" | trunc 63 | trimSuffix "-") -}}
+{{- $_ := set $labels "app.kubernetes.io/version" (regexReplaceAll "[^A-Za-z0-9_.-]" (toString .) "_" | trunc 63 | trimAll "-_.") -}}
 {{- end -}}
 {{- $_ := include "common-lib.util.merge" (list $labels ($ctx.Values.commonLabels | default dict)) -}}
 {{- $_ := include "common-lib.util.merge" (list $labels (include "common-lib.labels.selector" . | fromYaml)) -}}

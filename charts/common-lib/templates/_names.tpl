@@ -4,7 +4,7 @@ Usage:
   {{ include "common-lib.names.name" . }}
 */}}
 {{- define "common-lib.names.name" -}}
-{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimAll "-" -}}
 {{- end -}}
 
 {{/*
@@ -17,27 +17,31 @@ Usage:
 */}}
 {{- define "common-lib.names.fullname" -}}
 {{- if .Values.fullnameOverride -}}
-{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" -}}
+{{- .Values.fullnameOverride | trunc 63 | trimAll "-" -}}
 {{- else -}}
 {{- $name := default .Chart.Name .Values.nameOverride -}}
 {{- if contains $name .Release.Name -}}
-{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- .Release.Name | trunc 63 | trimAll "-" -}}
 {{- else -}}
-{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" -}}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimAll "-" -}}
 {{- end -}}
 {{- end -}}
 {{- end -}}
 
 {{/*
 common-lib.names.suffixed: the full name with a suffix, still at most 63 characters: the
-full name is cut first so the suffix always survives.
+full name is cut first so the suffix always survives. The suffix is a DNS-1123 label of
+at most 30 characters (anything longer fails), so at least 32 characters of the name remain.
 Usage:
   {{ include "common-lib.names.suffixed" (dict "context" . "suffix" "migrate") }}
 */}}
 {{- define "common-lib.names.suffixed" -}}
+{{- if not (and (le (len .suffix) 30) (regexMatch "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$" .suffix)) -}}
+{{- fail (printf "common-lib.names.suffixed: suffix %q must be a DNS-1123 label of 1 to 30 characters, so that the name keeps at least 32 characters" .suffix) -}}
+{{- end -}}
 {{- $base := include "common-lib.names.fullname" .context -}}
 {{- $max := int (sub 62 (len .suffix)) -}}
-{{- printf "%s-%s" ($base | trunc $max | trimSuffix "-") .suffix -}}
+{{- printf "%s-%s" ($base | trunc $max | trimAll "-") .suffix -}}
 {{- end -}}
 
 {{/*
@@ -46,7 +50,7 @@ Usage:
   {{ include "common-lib.names.chart" . }}
 */}}
 {{- define "common-lib.names.chart" -}}
-{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimAll "-" -}}
 {{- end -}}
 
 {{/*

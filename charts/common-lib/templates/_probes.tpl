@@ -20,10 +20,10 @@ Usage:
   {{- include "common-lib.probes.probe" (dict "type" "http" "probe" .Values.probes.liveness) | nindent 2 }}
 */}}
 {{- define "common-lib.probes.probe" -}}
-{{- if eq .type "tcp" }}
+{{- if eq .type "tcp" -}}
 tcpSocket:
   port: http
-{{- else }}
+{{- else -}}
 httpGet:
   path: {{ .probe.path | default "/" }}
   port: http

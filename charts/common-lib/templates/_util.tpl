@@ -37,3 +37,18 @@ Usage (inside a base template such as common-lib.service):
   {{- toYaml $object -}}
 {{- end -}}
 {{- end -}}
+
+{{/*
+common-lib.util.string: a scalar as the string a person wrote. YAML numbers reach
+templates as float64, and Go prints 1000000 as "1e+06"; toJson prints "1000000".
+Strings stay as they are, booleans become "true"/"false".
+Usage:
+  value: {{ include "common-lib.util.string" $value | quote }}
+*/}}
+{{- define "common-lib.util.string" -}}
+{{- if kindIs "string" . -}}
+{{- . -}}
+{{- else -}}
+{{- toJson . -}}
+{{- end -}}
+{{- end -}}
