@@ -24,8 +24,10 @@ flock 9
 
 say() { printf '[tools] %s\n' "$*" >&2; }
 
-# go_tool NAME MODULE_PATH@VERSION [LDFLAGS]
-# Builds one Go command with `go install` into a scratch GOBIN and moves it to
+# go_tool NAME PACKAGE@VERSION [LDFLAGS]
+# Builds one Go command at an exact version in a scratch module (go get + go build: the
+# same module graph as `go install pkg@version`, but it also works for modules whose
+# version list the proxy does not serve, such as chart-testing), then moves it to
 # .tools/bin/NAME atomically, so an interrupted build never leaves a broken tool.
 go_tool() {
   local name="$1" pkg="$2" ldflags="${3:-}"
@@ -35,14 +37,43 @@ go_tool() {
   say "building $name from $pkg"
   local tmp; tmp="$(mktemp -d "$TOOLS/build.XXXXXX")"
   local start=$SECONDS
-  GOBIN="$tmp" GOFLAGS="-buildvcs=false -trimpath" CGO_ENABLED=0 \
-    go install -ldflags "-s -w $ldflags" "$pkg"
-  local built; built="$(ls "$tmp")"
-  mv -f "$tmp/$built" "$BIN/$name"
+  (
+    cd "$tmp"
+    export GOFLAGS="-buildvcs=false" CGO_ENABLED=0 GOWORK=off
+    go mod init "toolbuild/$name" >/dev/null 2>&1
+    apply_upstream_replaces "$pkg"
+    go get "$pkg" 2>&1 | grep -v '^go: downloading' || true
+    go build -trimpath -ldflags "-s -w $ldflags" -o "$tmp/$name.bin" "${pkg%@*}"
+  ) || { rm -rf "$tmp"; say "FAILED to build $name from $pkg"; exit 1; }
+  mv -f "$tmp/$name.bin" "$BIN/$name"
   rm -rf "$tmp"
   rm -f "$STAMPS/$name@"*
   touch "$stamp"
   say "built $name in $((SECONDS - start))s"
+}
+
+# apply_upstream_replaces MODULE@VERSION: copy the tool module's own `replace` directives
+# (to module versions, not local paths) into the scratch module, as its release build
+# has them; `go install pkg@version` refuses such modules (helmfile is one). A package
+# path that is not a module root (ct) has nothing to apply.
+apply_upstream_replaces() {
+  local gomod
+  gomod="$(go mod download -json "$1" 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin).get("GoMod",""))' 2>/dev/null)" || true
+  [[ -n "$gomod" && -f "$gomod" ]] || return 0
+  local edits
+  edits="$(go mod edit -json "$gomod" | python3 -c '
+import json, sys
+for r in json.load(sys.stdin).get("Replace") or []:
+    new = r["New"]
+    if new.get("Version"):
+        old = r["Old"]["Path"] + ("@" + r["Old"]["Version"] if r["Old"].get("Version") else "")
+        print("-replace=%s=%s@%s" % (old, new["Path"], new["Version"]))
+')"
+  if [[ -n "$edits" ]]; then
+    say "applying the replace directives of $1"
+    # shellcheck disable=SC2086
+    go mod edit $edits
+  fi
 }
 
 apt_tool() {
@@ -84,7 +115,7 @@ helm_tools() {
 all_tools() {
   helm_tools
   go_tool ct          "github.com/helm/chart-testing/v3/ct@$CT_VERSION" "-X github.com/helm/chart-testing/v3/ct/cmd.Version=$CT_VERSION"
-  go_tool kubeconform "github.com/yannh/kubeconform/cmd/kubeconform@$KUBECONFORM_VERSION"
+  go_tool kubeconform "github.com/yannh/kubeconform/cmd/kubeconform@$KUBECONFORM_VERSION" "-X main.version=$KUBECONFORM_VERSION"
   go_tool cosign      "github.com/sigstore/cosign/v2/cmd/cosign@$COSIGN_VERSION"
   go_tool helmfile    "github.com/helmfile/helmfile@$HELMFILE_VERSION"
   apt_tool docker-registry docker-registry
