@@ -120,6 +120,8 @@ all_tools() {
   go_tool helmfile    "github.com/helmfile/helmfile@$HELMFILE_VERSION"
   apt_tool docker-registry docker-registry
   apt_tool gpg gnupg
+  apt_tool htpasswd apache2-utils   # bcrypt htpasswd files for the authenticated-registry tests
+  apt_tool openssl openssl          # throwaway CAs and certificates (registry TLS, control plane)
 }
 
 python_env "$VENV" main
