@@ -1,7 +1,8 @@
 {{/*
-common-lib.networkpolicy: admits ingress to the app pods only on the declared ports (the
-container port, and the metrics port when it is separate), from `networkPolicy.from`
-peers or, when that is empty, from any source. Egress is not restricted.
+common-lib.networkpolicy: covers every pod of the release and admits ingress only on the
+declared ports (the container port, and the metrics port when it is separate), from
+`networkPolicy.from` peers or, when that is empty, from any source. The migration and test
+pods declare no ports, so nothing reaches them. Egress is not restricted.
 Usage:
   {{- include "common-lib.networkpolicy" (dict "context" . "overrides" (dict)) | nindent 0 }}
 */}}
@@ -19,7 +20,9 @@ metadata:
   labels: {{- include "common-lib.labels.standard" (dict "context" . "component" "app") | nindent 4 }}
 spec:
   podSelector:
-    matchLabels: {{- include "common-lib.labels.selector" (dict "context" . "component" "app") | nindent 6 }}
+    {{- /* Every pod of the release (app, migration hook, helm test), not only the app: the
+    hook pods serve no port, so they get no ingress at all. */}}
+    matchLabels: {{- omit (include "common-lib.labels.selector" (dict "context" . "component" "app") | fromYaml) "app.kubernetes.io/component" | toYaml | nindent 6 }}
   policyTypes:
     - Ingress
   ingress:
