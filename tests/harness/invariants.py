@@ -1,0 +1,821 @@
+"""Invariants every rendered release must keep, as pure functions over documents.
+
+Each check takes the rendered documents of one release (a list of dicts, as
+returned by render_chart) and returns a list of Violation. A violation prints as
+one line that names the case, the resource, the field path and the rule, e.g.
+
+    minimal: Deployment/orders spec.template.spec.containers[app].securityContext.runAsNonRoot:
+    [restricted-security] must be true (got missing)
+
+(on one line). The entry point for other tests is check_all(docs, case) ->
+list[Violation]; CHECKS maps each rule to its check so a test can run one rule
+on its own (tests/test_guards_bite.py does, to prove each rule fires).
+
+The checks know nothing about standard-app's values: they work for any chart
+that renders workloads, so a consumer chart of common-lib can use them too.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+Doc = Mapping[str, Any]
+
+# The rules, by name. The name appears in every message as "[rule]".
+SELECTOR_SUBSET = "selector-subset"
+NO_VERSION_IN_SELECTOR = "no-version-in-selector"
+RESTRICTED_SECURITY = "restricted-security"
+RESOURCES = "resources"
+IMAGE_TAG = "image-tag"
+PROBES = "probes"
+PLAINTEXT_SECRET = "plaintext-secret"
+STANDARD_LABELS = "standard-labels"
+HOOK_DELETE_POLICY = "hook-delete-policy"
+
+STANDARD_LABEL_KEYS = (
+    "app.kubernetes.io/name",
+    "app.kubernetes.io/instance",
+    "app.kubernetes.io/managed-by",
+    "helm.sh/chart",
+)
+# Label keys that carry a version by definition; never in a selector or on a pod.
+VERSION_LABEL_KEYS = ("helm.sh/chart", "app.kubernetes.io/version", "chart", "version")
+
+WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet")
+# Long-running workloads whose main container must have probes.
+PROBED_KINDS = WORKLOAD_KINDS
+# Volume types the restricted Pod Security Standard allows.
+RESTRICTED_VOLUME_TYPES = frozenset(
+    {
+        "configMap",
+        "csi",
+        "downwardAPI",
+        "emptyDir",
+        "ephemeral",
+        "persistentVolumeClaim",
+        "projected",
+        "secret",
+    }
+)
+# The only capability the restricted standard lets a container add.
+RESTRICTED_ADDABLE_CAPABILITIES = frozenset({"NET_BIND_SERVICE"})
+HOOK_DELETE_POLICIES = frozenset({"before-hook-creation", "hook-succeeded", "hook-failed"})
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One broken invariant: where (case, resource, field) and which rule."""
+
+    case: str
+    resource: str  # "Kind/name"
+    path: str  # dotted field path inside the resource
+    rule: str
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.case}: {self.resource} {self.path}: [{self.rule}] {self.detail}"
+
+
+# ---------------------------------------------------------------------------
+# Walking the documents
+
+
+def resource_id(doc: Doc) -> str:
+    meta = doc.get("metadata") or {}
+    return f"{doc.get('kind', '?')}/{meta.get('name', '?')}"
+
+
+@dataclass(frozen=True)
+class PodSpec:
+    """A pod spec found inside a document, with the path that leads to it."""
+
+    doc: Doc
+    path: str  # e.g. "spec.template.spec"
+    labels_path: str  # where its labels live, e.g. "spec.template.metadata.labels"
+    labels: Mapping[str, Any]
+    spec: Mapping[str, Any]
+
+
+def pod_specs(doc: Doc) -> Iterator[PodSpec]:
+    """Every pod spec in a document: Pods, workload templates, Jobs and CronJobs."""
+    kind = doc.get("kind")
+    if kind == "Pod":
+        yield PodSpec(
+            doc,
+            "spec",
+            "metadata.labels",
+            (doc.get("metadata") or {}).get("labels") or {},
+            doc.get("spec") or {},
+        )
+        return
+    if kind in (*WORKLOAD_KINDS, "Job"):
+        template = (doc.get("spec") or {}).get("template") or {}
+        prefix = "spec.template"
+    elif kind == "CronJob":
+        template = (
+            ((doc.get("spec") or {}).get("jobTemplate") or {}).get("spec") or {}
+        ).get("template") or {}
+        prefix = "spec.jobTemplate.spec.template"
+    else:
+        return
+    yield PodSpec(
+        doc,
+        f"{prefix}.spec",
+        f"{prefix}.metadata.labels",
+        (template.get("metadata") or {}).get("labels") or {},
+        template.get("spec") or {},
+    )
+
+
+@dataclass(frozen=True)
+class Container:
+    pod: PodSpec
+    path: str  # e.g. "spec.template.spec.initContainers[migrate]"
+    spec: Mapping[str, Any]
+    init: bool
+
+    @property
+    def name(self) -> str:
+        return str(self.spec.get("name", "?"))
+
+
+def containers(pod: PodSpec) -> Iterator[Container]:
+    """Every container of a pod spec: init containers, containers, ephemeral containers."""
+    for field in ("initContainers", "containers", "ephemeralContainers"):
+        for index, spec in enumerate(pod.spec.get(field) or []):
+            label = spec.get("name") or index
+            yield Container(pod, f"{pod.path}.{field}[{label}]", spec, field == "initContainers")
+
+
+def _lookup(mapping: Any, dotted: str) -> Any:
+    current = mapping
+    for part in dotted.split("."):
+        if not isinstance(current, Mapping) or part not in current:
+            return _MISSING
+        current = current[part]
+    return current
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "missing"
+
+
+_MISSING = _Missing()
+
+
+def _got(value: Any) -> str:
+    return "missing" if value is _MISSING else repr(value)
+
+
+def _violation(case: str, doc: Doc, path: str, rule: str, detail: str) -> Violation:
+    return Violation(case, resource_id(doc), path, rule, detail)
+
+
+# ---------------------------------------------------------------------------
+# Label selectors
+
+
+def selector_matches(selector: Mapping[str, Any], labels: Mapping[str, Any]) -> bool:
+    """Kubernetes LabelSelector semantics (matchLabels and matchExpressions)."""
+    for key, value in (selector.get("matchLabels") or {}).items():
+        if labels.get(key) != value:
+            return False
+    for expr in selector.get("matchExpressions") or []:
+        key, op, values = expr.get("key"), expr.get("operator"), expr.get("values") or []
+        present = key in labels
+        if op == "In" and not (present and labels[key] in values):
+            return False
+        if op == "NotIn" and present and labels[key] in values:
+            return False
+        if op == "Exists" and not present:
+            return False
+        if op == "DoesNotExist" and present:
+            return False
+        if op not in ("In", "NotIn", "Exists", "DoesNotExist"):
+            return False  # the API server would reject it; never count it as a match
+    return True
+
+
+def _selector_is_empty(selector: Mapping[str, Any]) -> bool:
+    return not selector.get("matchLabels") and not selector.get("matchExpressions")
+
+
+def _selectors(doc: Doc) -> Iterator[tuple[str, Mapping[str, Any], str]]:
+    """(path, LabelSelector, target) of every pod selector in a document.
+
+    target is "own-pods" for a selector over the document's own pod template
+    (workload selector, topology spread), "pods" for a selector over the release's
+    workload pods (Service, PDB, NetworkPolicy) and "services" for a ServiceMonitor.
+    A Service selector is a plain map; it is returned as {"matchLabels": map}.
+    """
+    kind, spec = doc.get("kind"), doc.get("spec") or {}
+    if kind in WORKLOAD_KINDS:
+        yield "spec.selector", spec.get("selector") or {}, "own-pods"
+    elif kind == "Service":
+        if "selector" in spec:
+            yield "spec.selector", {"matchLabels": spec.get("selector") or {}}, "pods"
+    elif kind == "PodDisruptionBudget":
+        yield "spec.selector", spec.get("selector") or {}, "pods"
+    elif kind == "NetworkPolicy":
+        yield "spec.podSelector", spec.get("podSelector") or {}, "pods"
+    elif kind == "ServiceMonitor":
+        yield "spec.selector", spec.get("selector") or {}, "services"
+    for pod in pod_specs(doc):
+        for index, constraint in enumerate(pod.spec.get("topologySpreadConstraints") or []):
+            yield (
+                f"{pod.path}.topologySpreadConstraints[{index}].labelSelector",
+                constraint.get("labelSelector") or {},
+                "own-pods",
+            )
+
+
+def check_selectors(docs: Iterable[Doc], case: str = "") -> list[Violation]:
+    """Every selector is non-empty and selects the pods it is meant for.
+
+    A workload's selector (and its topology spread selector) must be a subset of its
+    own pod template labels; a Service, PDB or NetworkPolicy selector must select the
+    pods of at least one workload in the release; a ServiceMonitor must select a
+    Service of the release.
+    """
+    docs = list(docs)
+    workload_pods = [
+        (doc, pod)
+        for doc in docs
+        if doc.get("kind") in WORKLOAD_KINDS
+        for pod in pod_specs(doc)
+    ]
+    services = [doc for doc in docs if doc.get("kind") == "Service"]
+    found: list[Violation] = []
+    for doc in docs:
+        namespace = (doc.get("metadata") or {}).get("namespace")
+        for path, selector, target in _selectors(doc):
+            if _selector_is_empty(selector):
+                found.append(
+                    _violation(
+                        case,
+                        doc,
+                        path,
+                        SELECTOR_SUBSET,
+                        "selector is empty and would select every pod in the namespace",
+                    )
+                )
+                continue
+            if target == "own-pods":
+                own = next(pod_specs(doc))
+                if not selector_matches(selector, own.labels):
+                    found.append(
+                        _violation(
+                            case,
+                            doc,
+                            path,
+                            SELECTOR_SUBSET,
+                            f"selector {_compact(selector)} is not a subset of the pod "
+                            f"labels at {own.labels_path} {_compact(own.labels)}",
+                        )
+                    )
+            elif target == "pods":
+                candidates = [
+                    pod
+                    for wdoc, pod in workload_pods
+                    if (wdoc.get("metadata") or {}).get("namespace") == namespace
+                ]
+                if not any(selector_matches(selector, pod.labels) for pod in candidates):
+                    targets = ", ".join(resource_id(p.doc) for p in candidates) or "none"
+                    found.append(
+                        _violation(
+                            case,
+                            doc,
+                            path,
+                            SELECTOR_SUBSET,
+                            f"selector {_compact(selector)} selects the pods of no workload "
+                            f"in the release (workloads: {targets})",
+                        )
+                    )
+            elif target == "services":
+                labels = [(s.get("metadata") or {}).get("labels") or {} for s in services]
+                if not any(selector_matches(selector, ls) for ls in labels):
+                    found.append(
+                        _violation(
+                            case,
+                            doc,
+                            path,
+                            SELECTOR_SUBSET,
+                            f"selector {_compact(selector)} selects no Service of the release",
+                        )
+                    )
+    return found
+
+
+def _compact(mapping: Mapping[str, Any]) -> str:
+    return "{" + ", ".join(f"{k}: {v}" for k, v in sorted(mapping.items(), key=str)) + "}"
+
+
+# ---------------------------------------------------------------------------
+# Versions in selectors and pod labels
+
+
+_CHART_LABEL = re.compile(r"^(?P<name>.+?)-(?P<version>v?\d+\.\d+\.\d+\S*)$")
+
+
+def release_versions(docs: Iterable[Doc]) -> set[str]:
+    """Version strings of the release: chart versions, app versions and image tags.
+
+    Taken from the documents themselves: the helm.sh/chart label (`<chart>-<version>`),
+    app.kubernetes.io/version labels, and the tag of every container image.
+    """
+    versions: set[str] = set()
+    for doc in docs:
+        labels = (doc.get("metadata") or {}).get("labels") or {}
+        chart = labels.get("helm.sh/chart")
+        if isinstance(chart, str):
+            versions.add(chart)
+            match = _CHART_LABEL.match(chart)
+            if match:
+                versions.add(match["version"])
+                versions.add(match["version"].replace("_", "+"))
+        app_version = labels.get("app.kubernetes.io/version")
+        if app_version not in (None, ""):
+            versions.add(str(app_version))
+        for pod in pod_specs(doc):
+            for container in containers(pod):
+                tag = parse_image(str(container.spec.get("image", ""))).tag
+                if tag:
+                    versions.add(tag)
+    # Only strings that look like versions: a label value "0" or "api" equal to a
+    # one-character tag or a plain-word tag is a coincidence, not a leaked version.
+    return {v for v in versions if re.search(r"\d", v) and ("." in v or len(v) >= 5)}
+
+
+def _version_problem(key: str, value: Any, versions: set[str]) -> str | None:
+    text = "" if value is None else str(value)
+    if key in VERSION_LABEL_KEYS or key.rsplit("/", 1)[-1] in ("version", "chart"):
+        return f"label {key} carries a version ({text!r})"
+    for version in versions:
+        if text == version or (len(version) >= 5 and version in text):
+            return f"label {key}={text!r} carries the release version {version!r}"
+    return None
+
+
+def check_versions(docs: Iterable[Doc], case: str = "") -> list[Violation]:
+    """No chart version, app version or image tag in any selector or pod template label.
+
+    Selectors are immutable on Deployments, and a version on the pod template would
+    restart every pod on a chart bump alone.
+    """
+    docs = list(docs)
+    versions = release_versions(docs)
+    found: list[Violation] = []
+    for doc in docs:
+        for path, selector, _target in _selectors(doc):
+            for key, value in (selector.get("matchLabels") or {}).items():
+                problem = _version_problem(key, value, versions)
+                if problem:
+                    found.append(
+                        _violation(
+                            case,
+                            doc,
+                            f"{path}.matchLabels.{key}",
+                            NO_VERSION_IN_SELECTOR,
+                            f"{problem}; selectors must stay frozen across releases",
+                        )
+                    )
+        if doc.get("kind") == "Pod":
+            continue  # a bare Pod's labels are its metadata labels; only templates roll
+        for pod in pod_specs(doc):
+            for key, value in pod.labels.items():
+                problem = _version_problem(key, value, versions)
+                if problem:
+                    found.append(
+                        _violation(
+                            case,
+                            doc,
+                            f"{pod.labels_path}.{key}",
+                            NO_VERSION_IN_SELECTOR,
+                            f"{problem}; pod template labels must not change on a chart "
+                            "or app version bump",
+                        )
+                    )
+    return found
+
+
+# ---------------------------------------------------------------------------
+# Restricted security context
+
+
+def check_security(docs: Iterable[Doc], case: str = "") -> list[Violation]:
+    """The restricted Pod Security Standard on every pod and every container.
+
+    Pod: runAsNonRoot true, seccompProfile RuntimeDefault, no host namespaces, only
+    the volume types the standard allows. Container (init, sidecar, Job, test pod
+    included): allowPrivilegeEscalation false, capabilities drop ALL (add at most
+    NET_BIND_SERVICE), readOnlyRootFilesystem true, runAsNonRoot true on the
+    container itself (so a pod-level override cannot silently drop it), not
+    privileged, not UID 0.
+    """
+    found: list[Violation] = []
+
+    def bad(doc: Doc, path: str, detail: str) -> None:
+        found.append(_violation(case, doc, path, RESTRICTED_SECURITY, detail))
+
+    for doc in docs:
+        for pod in pod_specs(doc):
+            sc = pod.spec.get("securityContext") or {}
+            base = f"{pod.path}.securityContext"
+            if sc.get("runAsNonRoot") is not True:
+                bad(doc, f"{base}.runAsNonRoot", f"must be true (got {_got(_lookup(sc, 'runAsNonRoot'))})")
+            seccomp = _lookup(sc, "seccompProfile.type")
+            if seccomp != "RuntimeDefault":
+                bad(doc, f"{base}.seccompProfile.type", f"must be RuntimeDefault (got {_got(seccomp)})")
+            if sc.get("runAsUser") == 0:
+                bad(doc, f"{base}.runAsUser", "must not be 0 (root)")
+            for field in ("hostNetwork", "hostPID", "hostIPC"):
+                if pod.spec.get(field) is True:
+                    bad(doc, f"{pod.path}.{field}", "must not be true")
+            for index, volume in enumerate(pod.spec.get("volumes") or []):
+                types = set(volume) - {"name"}
+                forbidden = sorted(types - RESTRICTED_VOLUME_TYPES)
+                if forbidden:
+                    bad(
+                        doc,
+                        f"{pod.path}.volumes[{volume.get('name', index)}].{forbidden[0]}",
+                        f"volume type {forbidden[0]} is not allowed by the restricted standard",
+                    )
+            for container in containers(pod):
+                csc = container.spec.get("securityContext") or {}
+                cbase = f"{container.path}.securityContext"
+                if csc.get("allowPrivilegeEscalation") is not False:
+                    bad(
+                        doc,
+                        f"{cbase}.allowPrivilegeEscalation",
+                        f"must be false (got {_got(_lookup(csc, 'allowPrivilegeEscalation'))})",
+                    )
+                drop = _lookup(csc, "capabilities.drop")
+                if not isinstance(drop, list) or "ALL" not in drop:
+                    bad(doc, f"{cbase}.capabilities.drop", f"must contain ALL (got {_got(drop)})")
+                added = _lookup(csc, "capabilities.add")
+                if isinstance(added, list):
+                    extra = sorted(set(map(str, added)) - RESTRICTED_ADDABLE_CAPABILITIES)
+                    if extra:
+                        bad(
+                            doc,
+                            f"{cbase}.capabilities.add",
+                            f"may add only NET_BIND_SERVICE (got {extra})",
+                        )
+                if csc.get("readOnlyRootFilesystem") is not True:
+                    bad(
+                        doc,
+                        f"{cbase}.readOnlyRootFilesystem",
+                        f"must be true (got {_got(_lookup(csc, 'readOnlyRootFilesystem'))})",
+                    )
+                if csc.get("runAsNonRoot") is not True:
+                    bad(doc, f"{cbase}.runAsNonRoot", f"must be true (got {_got(_lookup(csc, 'runAsNonRoot'))})")
+                if csc.get("privileged") is True:
+                    bad(doc, f"{cbase}.privileged", "must not be true")
+                if csc.get("runAsUser") == 0:
+                    bad(doc, f"{cbase}.runAsUser", "must not be 0 (root)")
+                cseccomp = _lookup(csc, "seccompProfile.type")
+                if cseccomp is not _MISSING and cseccomp not in ("RuntimeDefault", "Localhost"):
+                    bad(
+                        doc,
+                        f"{cbase}.seccompProfile.type",
+                        f"must be RuntimeDefault or Localhost (got {_got(cseccomp)})",
+                    )
+    return found
+
+
+# ---------------------------------------------------------------------------
+# Resources
+
+
+def check_resources(docs: Iterable[Doc], case: str = "") -> list[Violation]:
+    """Every container requests cpu and memory and has a memory limit."""
+    found: list[Violation] = []
+    for doc in docs:
+        for pod in pod_specs(doc):
+            for container in containers(pod):
+                resources = container.spec.get("resources") or {}
+                for field in ("requests.cpu", "requests.memory", "limits.memory"):
+                    value = _lookup(resources, field)
+                    if value is _MISSING or value in (None, "", 0, "0"):
+                        found.append(
+                            _violation(
+                                case,
+                                doc,
+                                f"{container.path}.resources.{field}",
+                                RESOURCES,
+                                f"every container needs {field.replace('.', ' ')} "
+                                f"(got {_got(value)})",
+                            )
+                        )
+    return found
+
+
+# ---------------------------------------------------------------------------
+# Image references
+
+
+@dataclass(frozen=True)
+class ImageRef:
+    repository: str
+    tag: str | None  # None when the reference has no ":tag"
+    digest: str | None
+
+
+def parse_image(reference: str) -> ImageRef:
+    """Split `registry/repo:tag@digest` (a ":" before the last "/" is a registry port)."""
+    name, _, digest = reference.partition("@")
+    slash = name.rfind("/")
+    colon = name.rfind(":")
+    if colon > slash:
+        return ImageRef(name[:colon], name[colon + 1 :], digest or None)
+    return ImageRef(name, None, digest or None)
+
+
+_DIGEST = re.compile(r"^sha256:[a-f0-9]{64}$")
+
+
+def check_images(docs: Iterable[Doc], case: str = "") -> list[Violation]:
+    """Every image is pinned: a digest, or a tag that is neither empty nor `latest`."""
+    found: list[Violation] = []
+    for doc in docs:
+        for pod in pod_specs(doc):
+            for container in containers(pod):
+                raw = container.spec.get("image")
+                path = f"{container.path}.image"
+                ref = parse_image(str(raw or ""))
+                problem = None
+                if not raw or not ref.repository:
+                    problem = f"image has no repository (got {raw!r})"
+                elif ref.digest is not None:
+                    if not _DIGEST.match(ref.digest):
+                        problem = f"digest must be sha256:<64 hex> (got {ref.digest!r})"
+                elif ref.tag is None:
+                    problem = f"image has no tag, which means :latest (got {raw!r})"
+                elif ref.tag == "":
+                    problem = f"image tag is empty (got {raw!r})"
+                elif ref.tag == "latest":
+                    problem = f"the tag :latest is not allowed (got {raw!r}); pin a version or a digest"
+                if problem:
+                    found.append(_violation(case, doc, path, IMAGE_TAG, problem))
+    return found
+
+
+# ---------------------------------------------------------------------------
+# Probes
+
+
+def main_container(pod: PodSpec) -> Container | None:
+    """The application container: the one named `app`, else the first one."""
+    regular = [c for c in containers(pod) if ".containers[" in c.path]
+    for container in regular:
+        if container.name == "app":
+            return container
+    return regular[0] if regular else None
+
+
+def check_probes(docs: Iterable[Doc], case: str = "") -> list[Violation]:
+    """The app container of every long-running workload has liveness and readiness
+    probes (a startup probe is optional), and each probe's port is a declared port."""
+    found: list[Violation] = []
+    for doc in docs:
+        if doc.get("kind") not in PROBED_KINDS:
+            continue
+        for pod in pod_specs(doc):
+            container = main_container(pod)
+            if container is None:
+                found.append(_violation(case, doc, f"{pod.path}.containers", PROBES, "no containers"))
+                continue
+            port_names = {p.get("name") for p in container.spec.get("ports") or [] if p.get("name")}
+            port_numbers = {p.get("containerPort") for p in container.spec.get("ports") or []}
+            for probe in ("livenessProbe", "readinessProbe", "startupProbe"):
+                spec = container.spec.get(probe)
+                path = f"{container.path}.{probe}"
+                if not spec:
+                    if probe != "startupProbe":
+                        found.append(_violation(case, doc, path, PROBES, "the app container needs this probe"))
+                    continue
+                for handler in ("httpGet", "tcpSocket", "grpc"):
+                    port = _lookup(spec, f"{handler}.port")
+                    if port is _MISSING:
+                        continue
+                    known = port in port_names if isinstance(port, str) else port in port_numbers
+                    if not known:
+                        found.append(
+                            _violation(
+                                case,
+                                doc,
+                                f"{path}.{handler}.port",
+                                PROBES,
+                                f"port {port!r} is not a port of the container "
+                                f"(ports: {sorted(map(str, port_names | port_numbers))})",
+                            )
+                        )
+    return found
+
+
+# ---------------------------------------------------------------------------
+# Plaintext secret material
+
+
+SECRET_NAME = re.compile(r"(?i)(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL)")
+# Names whose long hex values are expected (hashes, commits), not secrets.
+HASH_NAME = re.compile(r"(?i)(SHA|HASH|CHECKSUM|DIGEST|COMMIT|REVISION)")
+_PEM = re.compile(r"-----BEGIN [A-Z0-9 ]+-----")
+_URL_CREDENTIALS = re.compile(r"[a-z][a-z0-9+.-]*://[^/\s:@]+:[^/\s@]+@", re.IGNORECASE)
+_KNOWN_TOKENS = re.compile(
+    r"(AKIA[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{30,}|xox[abprs]-[A-Za-z0-9-]{10,}"
+    r"|sk_(live|test)_[A-Za-z0-9]{16,}|eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.)"
+)
+_HEX = re.compile(r"^[A-Fa-f0-9]{32,}$")
+_BASE64ISH = re.compile(r"^[A-Za-z0-9+/_-]{32,}={0,2}$")
+
+
+def _entropy(text: str) -> float:
+    counts = Counter(text)
+    return -sum(n / len(text) * math.log2(n / len(text)) for n in counts.values())
+
+
+def secret_value_problem(value: str, name: str = "") -> str | None:
+    """Why a literal value looks like secret material, or None."""
+    if _PEM.search(value):
+        return "value contains a PEM block (-----BEGIN ...-----)"
+    if _URL_CREDENTIALS.search(value):
+        return "value is a URL with a user:password@ part"
+    if _KNOWN_TOKENS.search(value):
+        return "value looks like a well-known access token"
+    stripped = value.strip()
+    if _HEX.match(stripped) and not HASH_NAME.search(name):
+        return f"value looks like a hex secret ({len(stripped)} hex characters)"
+    if (
+        _BASE64ISH.match(stripped)
+        and not stripped.startswith(("/", "./"))  # a file path, not a token
+        and not _HEX.match(stripped)
+        and re.search(r"[a-z]", stripped)
+        and re.search(r"[A-Z]", stripped)
+        and re.search(r"[0-9]", stripped)
+        and _entropy(stripped) >= 4.0
+    ):
+        return f"value looks like a base64 token ({len(stripped)} characters, high entropy)"
+    return None
+
+
+def _literal_problem(name: str, value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value)
+    if SECRET_NAME.search(name) and text.strip():
+        return (
+            f"{name} looks like a secret but has a literal value; reference an existing "
+            "Secret (secretKeyRef) or an ExternalSecret instead"
+        )
+    problem = secret_value_problem(text, name)
+    if problem:
+        return f"{problem}; secrets must come from a Secret reference"
+    return None
+
+
+def check_plaintext_secrets(docs: Iterable[Doc], case: str = "") -> list[Violation]:
+    """No secret material in any ConfigMap (data, binaryData) or literal env value."""
+    found: list[Violation] = []
+    for doc in docs:
+        if doc.get("kind") == "ConfigMap":
+            for field in ("data", "binaryData"):
+                for key, value in (doc.get(field) or {}).items():
+                    problem = _literal_problem(key, value)
+                    if problem:
+                        found.append(_violation(case, doc, f"{field}.{key}", PLAINTEXT_SECRET, problem))
+        for pod in pod_specs(doc):
+            for container in containers(pod):
+                for index, var in enumerate(container.spec.get("env") or []):
+                    if "value" not in var:
+                        continue
+                    name = str(var.get("name", index))
+                    problem = _literal_problem(name, var.get("value"))
+                    if problem:
+                        found.append(
+                            _violation(case, doc, f"{container.path}.env[{name}].value", PLAINTEXT_SECRET, problem)
+                        )
+    return found
+
+
+# ---------------------------------------------------------------------------
+# Standard labels
+
+
+_LABEL_VALUE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")
+
+
+def check_standard_labels(docs: Iterable[Doc], case: str = "") -> list[Violation]:
+    """Every object carries app.kubernetes.io/name, instance, managed-by and
+    helm.sh/chart, each a valid non-empty label value."""
+    found: list[Violation] = []
+    for doc in docs:
+        labels = (doc.get("metadata") or {}).get("labels") or {}
+        for key in STANDARD_LABEL_KEYS:
+            value = labels.get(key)
+            path = f"metadata.labels.{key}"
+            if value in (None, ""):
+                found.append(_violation(case, doc, path, STANDARD_LABELS, "every object needs this label (got missing)"))
+            elif not isinstance(value, str) or len(value) > 63 or not _LABEL_VALUE.match(value):
+                found.append(
+                    _violation(
+                        case,
+                        doc,
+                        path,
+                        STANDARD_LABELS,
+                        f"not a valid label value (got {value!r}); at most 63 characters of "
+                        "[A-Za-z0-9_.-], starting and ending alphanumeric",
+                    )
+                )
+    return found
+
+
+# ---------------------------------------------------------------------------
+# Hooks
+
+
+def check_hooks(docs: Iterable[Doc], case: str = "") -> list[Violation]:
+    """Every Helm hook has a valid helm.sh/hook-delete-policy (and every Argo CD hook an
+    argocd.argoproj.io/hook-delete-policy), so hook objects never pile up or block the
+    next run."""
+    found: list[Violation] = []
+    for doc in docs:
+        annotations = (doc.get("metadata") or {}).get("annotations") or {}
+        if annotations.get("helm.sh/hook"):
+            path = "metadata.annotations.helm.sh/hook-delete-policy"
+            policy = str(annotations.get("helm.sh/hook-delete-policy") or "")
+            values = [p.strip() for p in policy.split(",") if p.strip()]
+            if not values:
+                found.append(
+                    _violation(
+                        case,
+                        doc,
+                        path,
+                        HOOK_DELETE_POLICY,
+                        f"hook {annotations['helm.sh/hook']!r} has no delete policy; "
+                        "set before-hook-creation (and hook-succeeded)",
+                    )
+                )
+            else:
+                unknown = sorted(set(values) - HOOK_DELETE_POLICIES)
+                if unknown:
+                    found.append(
+                        _violation(
+                            case,
+                            doc,
+                            path,
+                            HOOK_DELETE_POLICY,
+                            f"unknown delete policy {unknown} (allowed: {sorted(HOOK_DELETE_POLICIES)})",
+                        )
+                    )
+        if annotations.get("argocd.argoproj.io/hook") and not annotations.get(
+            "argocd.argoproj.io/hook-delete-policy"
+        ):
+            found.append(
+                _violation(
+                    case,
+                    doc,
+                    "metadata.annotations.argocd.argoproj.io/hook-delete-policy",
+                    HOOK_DELETE_POLICY,
+                    "Argo CD hook has no delete policy; set BeforeHookCreation",
+                )
+            )
+    return found
+
+
+# ---------------------------------------------------------------------------
+# Entry points
+
+Check = Callable[[Iterable[Doc], str], list[Violation]]
+
+CHECKS: dict[str, Check] = {
+    SELECTOR_SUBSET: check_selectors,
+    NO_VERSION_IN_SELECTOR: check_versions,
+    RESTRICTED_SECURITY: check_security,
+    RESOURCES: check_resources,
+    IMAGE_TAG: check_images,
+    PROBES: check_probes,
+    PLAINTEXT_SECRET: check_plaintext_secrets,
+    STANDARD_LABELS: check_standard_labels,
+    HOOK_DELETE_POLICY: check_hooks,
+}
+
+
+def check_all(docs: Iterable[Doc], case: str = "") -> list[Violation]:
+    """Every invariant over the documents of one release; [] when all hold."""
+    docs = [d for d in docs if isinstance(d, Mapping)]
+    found: list[Violation] = []
+    for check in CHECKS.values():
+        found.extend(check(docs, case))
+    return found
+
+
+def format_violations(violations: Iterable[Violation]) -> str:
+    """One line per violation, for assertion messages."""
+    return "\n".join(str(v) for v in violations)

@@ -1,0 +1,237 @@
+"""Proof that the guards bite (issue 3, item 8).
+
+Each test copies charts/ to a temporary directory (the `chart_copy` fixture),
+breaks exactly one guarded property in the copy -- in common-lib's templates or in
+standard-app's defaults -- renders the copy, and asserts that the invariant check
+that guards the property (the same function tests/test_invariants.py runs over the
+matrix) reports a violation whose message names the property. The originals are
+never touched.
+
+The renders use Helm 4 only: tests/test_invariants.py already runs every check
+under both versions, and the snapshot tests prove the versions render the same
+documents.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.harness import invariants as inv
+from tests.harness.cases import case_by_name
+from tests.harness.helm import HelmError
+from tests.harness.render import render_case, render_chart
+
+
+def edit(path: Path, old: str, new: str, count: int = 1) -> None:
+    """Replace `old` by `new` in a file of the copy; fail loudly if the template changed."""
+    text = path.read_text(encoding="utf-8")
+    found = text.count(old)
+    assert found == count, (
+        f"{path.name}: expected {count} occurrence(s) of {old!r}, found {found}; "
+        "the template changed, update this guard test"
+    )
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class Break:
+    id: str
+    file: str  # relative to the copied charts/ directory
+    old: str
+    new: str
+    case: str  # matrix case to render
+    rule: str  # the invariant that must fire
+    names: tuple[str, ...]  # fragments one violation message must contain
+    count: int = 1
+
+
+SELECTOR_DEFINE_END = "app.kubernetes.io/component: {{ .component }}\n{{- end -}}"
+
+BREAKS = [
+    Break(
+        "chart-label-in-selector",
+        "common-lib/templates/_labels.tpl",
+        SELECTOR_DEFINE_END,
+        "app.kubernetes.io/component: {{ .component }}\n"
+        'helm.sh/chart: {{ include "common-lib.names.chart" .context }}\n{{- end -}}',
+        "minimal",
+        inv.NO_VERSION_IN_SELECTOR,
+        ("Deployment/orders", "spec.selector.matchLabels.helm.sh/chart", "carries a version"),
+    ),
+    Break(
+        "chart-version-value-in-selector",
+        "common-lib/templates/_labels.tpl",
+        SELECTOR_DEFINE_END,
+        "app.kubernetes.io/component: {{ .component }}\n"
+        "example.com/revision: {{ .context.Chart.Version | quote }}\n{{- end -}}",
+        "minimal",
+        inv.NO_VERSION_IN_SELECTOR,
+        ("spec.selector.matchLabels.example.com/revision", "carries the release version"),
+    ),
+    Break(
+        "app-version-on-pod-labels",
+        "common-lib/templates/_labels.tpl",
+        "{{- $labels := deepCopy (.context.Values.podLabels | default dict) -}}",
+        "{{- $labels := deepCopy (.context.Values.podLabels | default dict) -}}\n"
+        '{{- $_ := set $labels "app.kubernetes.io/version" .context.Values.image.tag -}}',
+        "minimal",
+        inv.NO_VERSION_IN_SELECTOR,
+        ("spec.template.metadata.labels.app.kubernetes.io/version",),
+    ),
+    Break(
+        "pod-runAsNonRoot-dropped",
+        "common-lib/templates/_security.tpl",
+        '{{- $context := dict "runAsNonRoot" true "seccompProfile"',
+        '{{- $context := dict "seccompProfile"',
+        "minimal",
+        inv.RESTRICTED_SECURITY,
+        ("Deployment/orders", "spec.template.spec.securityContext.runAsNonRoot", "must be true"),
+    ),
+    Break(
+        "container-runAsNonRoot-dropped",
+        "common-lib/templates/_security.tpl",
+        '  "runAsNonRoot" true\n  "capabilities"',
+        '  "capabilities"',
+        "migration",
+        inv.RESTRICTED_SECURITY,
+        ("Job/orders-billing-migrate", "containers[migrate].securityContext.runAsNonRoot"),
+    ),
+    Break(
+        "capabilities-not-dropped",
+        "common-lib/templates/_security.tpl",
+        '"capabilities" (dict "drop" (list "ALL"))',
+        '"capabilities" (dict)',
+        "full",
+        inv.RESTRICTED_SECURITY,
+        ("containers[log-shipper].securityContext.capabilities.drop", "must contain ALL"),
+    ),
+    Break(
+        "migration-hook-delete-policy-removed",
+        "common-lib/templates/_migration.tpl",
+        "    helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded\n",
+        "",
+        "migration",
+        inv.HOOK_DELETE_POLICY,
+        ("Job/orders-billing-migrate", "metadata.annotations.helm.sh/hook-delete-policy", "no delete policy"),
+    ),
+    Break(
+        "test-hook-delete-policy-removed",
+        "common-lib/templates/_testpod.tpl",
+        "    helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded\n",
+        "",
+        "minimal",
+        inv.HOOK_DELETE_POLICY,
+        ("Pod/orders-test", "helm.sh/hook-delete-policy"),
+    ),
+    Break(
+        "latest-test-image-default",
+        "standard-app/values.yaml",
+        'tag: "1.37.0"',
+        "tag: latest",
+        "minimal",
+        inv.IMAGE_TAG,
+        ("Pod/orders-test", "spec.containers[test].image", ":latest"),
+    ),
+    Break(
+        "image-helper-ignores-tag",
+        "common-lib/templates/_images.tpl",
+        '{{- printf "%s:%s" .repository (toString .tag) -}}',
+        '{{- printf "%s:latest" .repository -}}',
+        "minimal",
+        inv.IMAGE_TAG,
+        ("Deployment/orders", "containers[app].image", ":latest"),
+    ),
+    Break(
+        "memory-limit-default-dropped",
+        "standard-app/values.yaml",
+        "  limits:\n    memory: 256Mi\n",
+        "",
+        "migration",
+        inv.RESOURCES,
+        ("Deployment/orders-billing", "containers[app].resources.limits.memory"),
+    ),
+    Break(
+        "test-pod-memory-limit-dropped",
+        "common-lib/templates/_testpod.tpl",
+        "        limits:\n          memory: 32Mi\n",
+        "",
+        "minimal",
+        inv.RESOURCES,
+        ("Pod/orders-test", "resources.limits.memory"),
+    ),
+    Break(
+        "readiness-probe-dropped",
+        "common-lib/templates/_probes.tpl",
+        'readinessProbe:\n  {{- include "common-lib.probes.probe" (dict "type" $probes.type "probe" $probes.readiness) | nindent 2 }}\n',
+        "",
+        "minimal",
+        inv.PROBES,
+        ("Deployment/orders", "containers[app].readinessProbe"),
+    ),
+    Break(
+        "pod-labels-lose-selector",
+        "common-lib/templates/_deployment.tpl",
+        'labels: {{- include "common-lib.labels.pod" (dict "context" . "component" "app") | nindent 4 }}',
+        'labels: {{- include "common-lib.labels.pod" (dict "context" . "component" "web") | nindent 4 }}',
+        "minimal",
+        inv.SELECTOR_SUBSET,
+        ("Deployment/orders", "spec.selector", "not a subset of the pod labels"),
+    ),
+    Break(
+        "chart-label-dropped",
+        "common-lib/templates/_labels.tpl",
+        '  "helm.sh/chart" (include "common-lib.names.chart" $ctx)\n',
+        "",
+        "minimal",
+        inv.STANDARD_LABELS,
+        ("metadata.labels.helm.sh/chart", "every object needs this label"),
+    ),
+]
+
+
+@pytest.mark.parametrize("brk", BREAKS, ids=[b.id for b in BREAKS])
+def test_guard_bites(chart_copy: Path, helm4, brk: Break):
+    case = case_by_name(brk.case)
+    check = inv.CHECKS[brk.rule]
+
+    # The property holds on the real charts...
+    original = render_case(case, helm4).docs
+    assert check(original, brk.case) == [], "the unbroken chart must pass this check"
+
+    # ...and breaking it in a copy makes the same check fail, naming the property.
+    charts = chart_copy.parent
+    edit(charts / brk.file, brk.old, brk.new, brk.count)
+    broken = render_chart(chart_copy, helm4, values_files=[case.values_file]).docs
+    violations = check(broken, brk.case)
+    assert violations, f"breaking {brk.file} ({brk.id}) went unnoticed by [{brk.rule}]"
+    messages = [str(v) for v in violations]
+    assert any(all(name in m for name in brk.names) for m in messages), (
+        f"no [{brk.rule}] message names {brk.names}:\n" + "\n".join(messages)
+    )
+    assert all(v.rule == brk.rule for v in violations)
+    # check_all, the entry point the other suites use, reports it too.
+    assert {str(v) for v in violations} <= {str(v) for v in inv.check_all(broken, brk.case)}
+
+
+def test_plaintext_secret_guard_bites_behind_the_validation(chart_copy: Path, helm4):
+    """Two layers guard secrets: common-lib.validate.env rejects a secret-looking env
+    name at render time, and the invariant catches the literal if that rule is lost."""
+    case = case_by_name("minimal")
+    secret = ["env.DB_PASSWORD=hunter2"]
+    with pytest.raises(HelmError) as rejected:
+        render_chart(case.chart_dir, helm4, values_files=[case.values_file], set_values=secret)
+    assert "env.DB_PASSWORD: looks like a secret" in rejected.value.stderr
+
+    edit(
+        chart_copy.parent / "common-lib/templates/_validate.tpl",
+        '{{- range $rule := list "image" "replicas" "env" ',
+        '{{- range $rule := list "image" "replicas" ',
+    )
+    broken = render_chart(chart_copy, helm4, values_files=[case.values_file], set_values=secret).docs
+    violations = inv.check_plaintext_secrets(broken, "minimal")
+    assert any(
+        "Deployment/orders" in str(v) and "env[DB_PASSWORD].value" in str(v) for v in violations
+    ), inv.format_violations(violations)
