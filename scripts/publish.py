@@ -265,6 +265,10 @@ def explain_registry_error(message: str, opts: Options) -> str:
         hint = "pass --ca-file with the CA that signed it" if not opts.ca_file else \
             f"{opts.ca_file} did not sign it"
         return f"registry {host}'s TLS certificate is not trusted: {hint}"
+    # A 403 first: on a denied write, the OCI client may also try (and fail) to find
+    # credentials, so a 403 message can mention them too.
+    if ("403" in m or "forbidden" in m or "denied" in m) and "401" not in m:
+        return f"registry {host} denied the request (403 Forbidden): the account may not push there"
     if "401" in m or "unauthorized" in m or "basic credential not found" in m \
             or "authentication required" in m:
         if opts.username:

@@ -48,14 +48,14 @@ class Break:
     count: int = 1
 
 
-SELECTOR_DEFINE_END = "app.kubernetes.io/component: {{ .component }}\n{{- end -}}"
+SELECTOR_DEFINE_END = "app.kubernetes.io/component: {{ .component | quote }}\n{{- end -}}"
 
 BREAKS = [
     Break(
         "chart-label-in-selector",
         "common-lib/templates/_labels.tpl",
         SELECTOR_DEFINE_END,
-        "app.kubernetes.io/component: {{ .component }}\n"
+        "app.kubernetes.io/component: {{ .component | quote }}\n"
         'helm.sh/chart: {{ include "common-lib.names.chart" .context }}\n{{- end -}}',
         "minimal",
         inv.NO_VERSION_IN_SELECTOR,
@@ -65,7 +65,7 @@ BREAKS = [
         "chart-version-value-in-selector",
         "common-lib/templates/_labels.tpl",
         SELECTOR_DEFINE_END,
-        "app.kubernetes.io/component: {{ .component }}\n"
+        "app.kubernetes.io/component: {{ .component | quote }}\n"
         "example.com/revision: {{ .context.Chart.Version | quote }}\n{{- end -}}",
         "minimal",
         inv.NO_VERSION_IN_SELECTOR,
@@ -127,10 +127,11 @@ BREAKS = [
         ("Pod/orders-test", "helm.sh/hook-delete-policy"),
     ),
     Break(
-        "latest-test-image-default",
-        "standard-app/values.yaml",
-        'tag: "1.37.0"',
-        "tag: latest",
+        # The schema refuses tests.image.tag "latest", so the break goes into the template.
+        "latest-test-image-in-template",
+        "common-lib/templates/_testpod.tpl",
+        'image: {{ include "common-lib.images.image" .Values.tests.image | quote }}',
+        'image: {{ printf "%s:latest" .Values.tests.image.repository | quote }}',
         "minimal",
         inv.IMAGE_TAG,
         ("Pod/orders-test", "spec.containers[test].image", ":latest"),

@@ -13,8 +13,8 @@ Usage:
 apiVersion: v1
 kind: ConfigMap
 metadata:
-  name: {{ include "common-lib.names.suffixed" (dict "context" . "suffix" "config") }}
-  namespace: {{ .Release.Namespace }}
+  name: {{ include "common-lib.names.suffixed" (dict "context" . "suffix" "config") | quote }}
+  namespace: {{ .Release.Namespace | quote }}
   labels: {{- include "common-lib.labels.standard" (dict "context" . "component" "app") | nindent 4 }}
 data:
   {{- range $key, $value := .Values.config }}
@@ -27,7 +27,7 @@ data:
 common-lib.configmap.checksum: sha256 of the rendered config, for the pod annotation
 `checksum/config`, so that a config change rolls the pods.
 Usage:
-  checksum/config: {{ include "common-lib.configmap.checksum" . }}
+  checksum/config: {{ include "common-lib.configmap.checksum" . | quote }}
 */}}
 {{- define "common-lib.configmap.checksum" -}}
 {{- toYaml .Values.config | sha256sum -}}

@@ -13,8 +13,8 @@ Usage:
 apiVersion: apps/v1
 kind: Deployment
 metadata:
-  name: {{ include "common-lib.names.fullname" . }}
-  namespace: {{ .Release.Namespace }}
+  name: {{ include "common-lib.names.fullname" . | quote }}
+  namespace: {{ .Release.Namespace | quote }}
   labels: {{- include "common-lib.labels.standard" (dict "context" . "component" "app") | nindent 4 }}
 spec:
   {{- if not .Values.autoscaling.enabled }}
@@ -49,7 +49,7 @@ metadata:
   annotations: {{- toYaml . | nindent 4 }}
   {{- end }}
 spec:
-  serviceAccountName: {{ include "common-lib.names.serviceAccount" . }}
+  serviceAccountName: {{ include "common-lib.names.serviceAccount" . | quote }}
   automountServiceAccountToken: {{ .Values.serviceAccount.automountToken }}
   enableServiceLinks: false
   securityContext: {{- include "common-lib.security.podSecurityContext" . | nindent 4 }}
@@ -57,7 +57,7 @@ spec:
   {{- with .Values.imagePullSecrets }}
   imagePullSecrets:
     {{- range . }}
-    - name: {{ . }}
+    - name: {{ . | quote }}
     {{- end }}
   {{- end }}
   {{- include "common-lib.scheduling.podSpec" . | nindent 2 }}
@@ -80,7 +80,7 @@ Usage:
 */}}
 {{- define "common-lib.deployment.appContainer" -}}
 name: app
-image: {{ include "common-lib.images.image" .Values.image }}
+image: {{ include "common-lib.images.image" .Values.image | quote }}
 imagePullPolicy: {{ .Values.image.pullPolicy }}
 {{- with .Values.command }}
 command: {{- toYaml . | nindent 2 }}
@@ -100,11 +100,11 @@ env: {{- include "common-lib.env.vars" (dict "env" .Values.env "secretEnv" .Valu
 envFrom:
   {{- if .Values.config }}
   - configMapRef:
-      name: {{ include "common-lib.names.suffixed" (dict "context" . "suffix" "config") }}
+      name: {{ include "common-lib.names.suffixed" (dict "context" . "suffix" "config") | quote }}
   {{- end }}
   {{- if .Values.externalSecret.enabled }}
   - secretRef:
-      name: {{ include "common-lib.externalsecret.secretName" . }}
+      name: {{ include "common-lib.externalsecret.secretName" . | quote }}
   {{- end }}
 {{- end }}
 {{- include "common-lib.probes.all" . | nindent 0 }}

@@ -37,16 +37,16 @@ Usage:
 apiVersion: {{ include "common-lib.externalsecret.apiVersion" . }}
 kind: ExternalSecret
 metadata:
-  name: {{ include "common-lib.names.fullname" . }}
-  namespace: {{ .Release.Namespace }}
+  name: {{ include "common-lib.names.fullname" . | quote }}
+  namespace: {{ .Release.Namespace | quote }}
   labels: {{- include "common-lib.labels.standard" (dict "context" . "component" "app") | nindent 4 }}
 spec:
-  refreshInterval: {{ .Values.externalSecret.refreshInterval }}
+  refreshInterval: {{ .Values.externalSecret.refreshInterval | quote }}
   secretStoreRef:
-    name: {{ .Values.externalSecret.secretStoreRef.name }}
-    kind: {{ .Values.externalSecret.secretStoreRef.kind }}
+    name: {{ .Values.externalSecret.secretStoreRef.name | quote }}
+    kind: {{ .Values.externalSecret.secretStoreRef.kind | quote }}
   target:
-    name: {{ include "common-lib.externalsecret.secretName" . }}
+    name: {{ include "common-lib.externalsecret.secretName" . | quote }}
     creationPolicy: Owner
   data: {{- toYaml .Values.externalSecret.data | nindent 4 }}
 {{- end }}

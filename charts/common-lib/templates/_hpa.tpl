@@ -13,14 +13,14 @@ Usage:
 apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler
 metadata:
-  name: {{ include "common-lib.names.fullname" . }}
-  namespace: {{ .Release.Namespace }}
+  name: {{ include "common-lib.names.fullname" . | quote }}
+  namespace: {{ .Release.Namespace | quote }}
   labels: {{- include "common-lib.labels.standard" (dict "context" . "component" "app") | nindent 4 }}
 spec:
   scaleTargetRef:
     apiVersion: apps/v1
     kind: Deployment
-    name: {{ include "common-lib.names.fullname" . }}
+    name: {{ include "common-lib.names.fullname" . | quote }}
   minReplicas: {{ .Values.autoscaling.minReplicas }}
   maxReplicas: {{ .Values.autoscaling.maxReplicas }}
   metrics:

@@ -2,7 +2,7 @@
 common-lib.images.image: an image reference from {repository, tag, digest}. A digest
 wins over the tag (`repo@sha256:...`); otherwise `repo:tag`.
 Usage:
-  image: {{ include "common-lib.images.image" .Values.image }}
+  image: {{ include "common-lib.images.image" .Values.image | quote }}
 */}}
 {{- define "common-lib.images.image" -}}
 {{- if .digest -}}

@@ -14,15 +14,15 @@ Usage:
 apiVersion: networking.k8s.io/v1
 kind: Ingress
 metadata:
-  name: {{ $service }}
-  namespace: {{ .Release.Namespace }}
+  name: {{ $service | quote }}
+  namespace: {{ .Release.Namespace | quote }}
   labels: {{- include "common-lib.labels.standard" (dict "context" . "component" "app") | nindent 4 }}
   {{- with .Values.ingress.annotations }}
   annotations: {{- toYaml . | nindent 4 }}
   {{- end }}
 spec:
   {{- with .Values.ingress.className }}
-  ingressClassName: {{ . }}
+  ingressClassName: {{ . | quote }}
   {{- end }}
   {{- with .Values.ingress.tls }}
   tls: {{- toYaml . | nindent 4 }}
@@ -33,11 +33,11 @@ spec:
       http:
         paths:
           {{- range (.paths | default (list (dict "path" "/" "pathType" "Prefix"))) }}
-          - path: {{ .path }}
+          - path: {{ .path | quote }}
             pathType: {{ .pathType | default "Prefix" }}
             backend:
               service:
-                name: {{ $service }}
+                name: {{ $service | quote }}
                 port:
                   name: http
           {{- end }}

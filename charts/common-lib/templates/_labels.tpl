@@ -6,9 +6,9 @@ Usage:
   {{- include "common-lib.labels.selector" (dict "context" . "component" "app") | nindent 6 }}
 */}}
 {{- define "common-lib.labels.selector" -}}
-app.kubernetes.io/name: {{ include "common-lib.names.name" .context }}
-app.kubernetes.io/instance: {{ .context.Release.Name | trunc 63 | trimAll "-" }}
-app.kubernetes.io/component: {{ .component }}
+app.kubernetes.io/name: {{ include "common-lib.names.name" .context | quote }}
+app.kubernetes.io/instance: {{ .context.Release.Name | trunc 63 | trimAll "-" | quote }}
+app.kubernetes.io/component: {{ .component | quote }}
 {{- end -}}
 
 {{/*

@@ -56,8 +56,8 @@ Usage:
 apiVersion: monitoring.coreos.com/v1
 kind: ServiceMonitor
 metadata:
-  name: {{ include "common-lib.names.fullname" . }}
-  namespace: {{ .Release.Namespace }}
+  name: {{ include "common-lib.names.fullname" . | quote }}
+  namespace: {{ .Release.Namespace | quote }}
   {{- $labels := include "common-lib.labels.standard" (dict "context" . "component" "app") | fromYaml }}
   {{- $_ := include "common-lib.util.merge" (list $labels .Values.metrics.serviceMonitor.labels) }}
   labels: {{- toYaml $labels | nindent 4 }}
@@ -69,7 +69,7 @@ spec:
       - {{ .Release.Namespace }}
   endpoints:
     - port: {{ ternary "http" "metrics" (eq (include "common-lib.metrics.port" .) (toString .Values.containerPort)) }}
-      path: {{ .Values.metrics.path }}
-      interval: {{ .Values.metrics.serviceMonitor.interval }}
+      path: {{ .Values.metrics.path | quote }}
+      interval: {{ .Values.metrics.serviceMonitor.interval | quote }}
 {{- end }}
 {{- end -}}

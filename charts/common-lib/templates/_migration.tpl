@@ -2,7 +2,7 @@
 common-lib.migration.argocdPhases: the Argo CD sync phases that match the Helm hook
 phases in `migration.hooks` (pre-* -> PreSync, post-* -> PostSync).
 Usage:
-  argocd.argoproj.io/hook: {{ include "common-lib.migration.argocdPhases" . }}
+  argocd.argoproj.io/hook: {{ include "common-lib.migration.argocdPhases" . | quote }}
 */}}
 {{- define "common-lib.migration.argocdPhases" -}}
 {{- $phases := list -}}
@@ -33,15 +33,15 @@ Usage:
 apiVersion: batch/v1
 kind: Job
 metadata:
-  name: {{ include "common-lib.names.suffixed" (dict "context" . "suffix" "migrate") }}
-  namespace: {{ .Release.Namespace }}
+  name: {{ include "common-lib.names.suffixed" (dict "context" . "suffix" "migrate") | quote }}
+  namespace: {{ .Release.Namespace | quote }}
   labels: {{- include "common-lib.labels.standard" (dict "context" . "component" "migration") | nindent 4 }}
   annotations:
     helm.sh/hook: {{ $m.hooks | quote }}
     helm.sh/hook-weight: {{ $m.hookWeight | toString | quote }}
     helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded
     {{- if $m.argocd }}
-    argocd.argoproj.io/hook: {{ include "common-lib.migration.argocdPhases" . }}
+    argocd.argoproj.io/hook: {{ include "common-lib.migration.argocdPhases" . | quote }}
     argocd.argoproj.io/hook-delete-policy: BeforeHookCreation,HookSucceeded
     argocd.argoproj.io/sync-wave: {{ $m.hookWeight | toString | quote }}
     {{- end }}
@@ -54,7 +54,7 @@ spec:
     spec:
       restartPolicy: Never
       {{- with $m.serviceAccountName }}
-      serviceAccountName: {{ . }}
+      serviceAccountName: {{ . | quote }}
       {{- end }}
       automountServiceAccountToken: false
       enableServiceLinks: false
@@ -62,12 +62,12 @@ spec:
       {{- with .Values.imagePullSecrets }}
       imagePullSecrets:
         {{- range . }}
-        - name: {{ . }}
+        - name: {{ . | quote }}
         {{- end }}
       {{- end }}
       containers:
         - name: migrate
-          image: {{ include "common-lib.images.image" .Values.image }}
+          image: {{ include "common-lib.images.image" .Values.image | quote }}
           imagePullPolicy: {{ .Values.image.pullPolicy }}
           command: {{- toYaml $m.command | nindent 12 }}
           {{- with $m.args }}

@@ -15,8 +15,8 @@ Usage:
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata:
-  name: {{ include "common-lib.names.fullname" . }}
-  namespace: {{ .Release.Namespace }}
+  name: {{ include "common-lib.names.fullname" . | quote }}
+  namespace: {{ .Release.Namespace | quote }}
   labels: {{- include "common-lib.labels.standard" (dict "context" . "component" "app") | nindent 4 }}
 spec:
   podSelector:

@@ -29,8 +29,8 @@ Usage:
 apiVersion: policy/v1
 kind: PodDisruptionBudget
 metadata:
-  name: {{ include "common-lib.names.fullname" . }}
-  namespace: {{ .Release.Namespace }}
+  name: {{ include "common-lib.names.fullname" . | quote }}
+  namespace: {{ .Release.Namespace | quote }}
   labels: {{- include "common-lib.labels.standard" (dict "context" . "component" "app") | nindent 4 }}
 spec:
   maxUnavailable: {{ .Values.podDisruptionBudget.maxUnavailable | default 1 }}

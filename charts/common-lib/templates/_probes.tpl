@@ -25,7 +25,7 @@ tcpSocket:
   port: http
 {{- else -}}
 httpGet:
-  path: {{ .probe.path | default "/" }}
+  path: {{ .probe.path | default "/" | quote }}
   port: http
 {{- end }}
 periodSeconds: {{ .probe.periodSeconds | default 10 }}

@@ -7,7 +7,7 @@ Usage (inside a pod spec):
 */}}
 {{- define "common-lib.scheduling.podSpec" -}}
 {{- with .Values.priorityClassName }}
-priorityClassName: {{ . }}
+priorityClassName: {{ . | quote }}
 {{- end }}
 {{- with .Values.nodeSelector }}
 nodeSelector: {{- toYaml . | nindent 2 }}

@@ -13,8 +13,8 @@ Usage:
 apiVersion: v1
 kind: ServiceAccount
 metadata:
-  name: {{ include "common-lib.names.serviceAccount" . }}
-  namespace: {{ .Release.Namespace }}
+  name: {{ include "common-lib.names.serviceAccount" . | quote }}
+  namespace: {{ .Release.Namespace | quote }}
   labels: {{- include "common-lib.labels.standard" (dict "context" . "component" "app") | nindent 4 }}
   {{- with .Values.serviceAccount.annotations }}
   annotations: {{- toYaml . | nindent 4 }}

@@ -16,8 +16,8 @@ Usage:
 apiVersion: v1
 kind: Pod
 metadata:
-  name: {{ include "common-lib.names.suffixed" (dict "context" . "suffix" "test") }}
-  namespace: {{ .Release.Namespace }}
+  name: {{ include "common-lib.names.suffixed" (dict "context" . "suffix" "test") | quote }}
+  namespace: {{ .Release.Namespace | quote }}
   labels: {{- include "common-lib.labels.standard" (dict "context" . "component" "test") | nindent 4 }}
   annotations:
     helm.sh/hook: test
@@ -34,7 +34,7 @@ spec:
       type: RuntimeDefault
   containers:
     - name: test
-      image: {{ include "common-lib.images.image" .Values.tests.image }}
+      image: {{ include "common-lib.images.image" .Values.tests.image | quote }}
       imagePullPolicy: IfNotPresent
       {{- if eq .Values.probes.type "tcp" }}
       command: ["nc", "-z", "-w", "5", {{ $service | quote }}, {{ .Values.service.port | quote }}]

@@ -8,7 +8,7 @@ Usage (one template of the consumer chart, e.g. templates/validate.yaml):
 */}}
 {{- define "common-lib.validate.values" -}}
 {{- $messages := list -}}
-{{- range $rule := list "image" "replicas" "env" "externalSecret" "ingress" "migration" "sidecars" -}}
+{{- range $rule := list "image" "replicas" "env" "resources" "externalSecret" "ingress" "migration" "sidecars" -}}
 {{- $out := include (printf "common-lib.validate.%s" $rule) $ | trim -}}
 {{- if $out -}}
 {{- $messages = concat $messages (splitList "\n" $out) -}}
@@ -74,5 +74,32 @@ Usage:
 {{- if hasKey ($.Values.env | default dict) $name }}
 env.{{ $name }}: is also set in secretEnv.{{ $name }}; set it in one place only
 {{- end }}
+{{- end -}}
+{{- end -}}
+
+{{/*
+common-lib.validate.resources: the app container, and the migration container when it has
+resources of its own, request cpu and memory (neither zero); own migration resources
+also limit memory (the app's limit comes from values.yaml).
+Usage:
+  {{ include "common-lib.validate.resources" . }}
+*/}}
+{{- define "common-lib.validate.resources" -}}
+{{- $sets := list (list "resources" .Values.resources (list "requests.cpu" "requests.memory")) -}}
+{{- if .Values.migration.resources -}}
+{{- $sets = append $sets (list "migration.resources" .Values.migration.resources (list "requests.cpu" "requests.memory" "limits.memory")) -}}
+{{- end -}}
+{{- range $set := $sets -}}
+{{- $key := index $set 0 -}}
+{{- $r := index $set 1 | default dict -}}
+{{- range $field := index $set 2 -}}
+{{- $parts := splitList "." $field -}}
+{{- $group := get $r (index $parts 0) | default dict -}}
+{{- $present := and (kindIs "map" $group) (hasKey $group (index $parts 1)) -}}
+{{- $value := ternary (get $group (index $parts 1)) "" $present -}}
+{{- if or (not $present) (regexMatch "^0*(\\.0*)?[A-Za-z]*$" (toString $value)) }}
+{{ $key }}.{{ $field }}: is required and must be above zero (got {{ if $present }}{{ $value }}{{ else }}none{{ end }}); e.g. {{ ternary "100m" "128Mi" (eq $field "requests.cpu") }}
+{{- end }}
+{{- end -}}
 {{- end -}}
 {{- end -}}

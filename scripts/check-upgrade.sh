@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The immutable-field guard outside pytest's usual entry points.
+#
+#   scripts/check-upgrade.sh                     the guard: previous release vs charts/standard-app
+#   scripts/check-upgrade.sh --chart DIR         the guard for another copy of standard-app
+#   scripts/check-upgrade.sh --refresh-baseline  after a release: package charts/standard-app into
+#                                                tests/baselines/ (and drop older baselines)
+#
+# The previous release comes from REGISTRY=oci://host[:port]/path when set (with
+# REGISTRY_PLAIN_HTTP / REGISTRY_CA_FILE / REGISTRY_USERNAME+REGISTRY_PASSWORD as for
+# make publish), else from the newest git tag standard-app-<version> <= Chart.yaml's
+# version, else from tests/baselines/standard-app-<version>.tgz. docs/upgrades.md
+# explains the report and what to do about each finding.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+PYTHON="$ROOT/.tools/venv/bin/python"
+[[ -x "$PYTHON" ]] || { echo "check-upgrade: $PYTHON is missing: run \`make tools\`" >&2; exit 2; }
+
+chart=""
+case "${1:-}" in
+  --refresh-baseline)
+    [[ $# -eq 1 ]] || { echo "usage: $0 --refresh-baseline" >&2; exit 2; }
+    cd "$ROOT"
+    exec "$PYTHON" - <<'EOF'
+from tests.harness import upgrade
+from tests.harness.helm import PRIMARY_HELM
+from tests.harness.tools import ROOT, STANDARD_APP
+
+PRIMARY_HELM.ensure()
+package = upgrade.package_baseline(STANDARD_APP, PRIMARY_HELM)
+for version, old in upgrade.baseline_packages().items():
+    if old != package:
+        old.unlink()
+        print(f"check-upgrade: removed {old.relative_to(ROOT)} (git history keeps it)")
+print(f"check-upgrade: wrote {package.relative_to(ROOT)} ({package.stat().st_size} bytes); commit it")
+EOF
+    ;;
+  --chart)
+    [[ $# -ge 2 ]] || { echo "usage: $0 --chart DIR [pytest args]" >&2; exit 2; }
+    chart="$(cd "$2" && pwd)"
+    shift 2
+    ;;
+  -h|--help)
+    sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
+    exit 0
+    ;;
+esac
+
+cd "$ROOT"
+export UPGRADE_CHART="$chart"
+exec "$ROOT/.tools/venv/bin/pytest" -p no:randomly -q "tests/test_upgrade_guard.py::test_upgrade_guard" "$@"

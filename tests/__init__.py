@@ -1,0 +1,1 @@
+"""Test suite for the common-lib and standard-app charts (see docs/snapshots.md)."""

@@ -1,0 +1,360 @@
+"""`make bench`: measure the suite's wall time and the render overhead; write docs/performance.md.
+
+    .tools/venv/bin/python -m tests.bench                 # what `make bench` runs
+    .tools/venv/bin/python -m tests.bench --suite-runs 0  # render overhead only
+
+Render overhead: `helm template` of standard-app with ci/minimal-values.yaml
+against `helm template` of an empty chart (a Chart.yaml, nothing else), same
+flags, same binary, same isolated Helm home. Each is a fresh Helm process (that
+is what CI and every product team pay), timed from spawn to exit with
+time.perf_counter, with its CPU time (user + system, from wait4) beside it.
+Runs alternate between the two charts after a warm-up, so background load hits
+both alike; we report the median, the 10th-90th percentile spread and the
+minimum, and the overhead as the median of the paired differences (each
+standard-app run minus the empty run next to it), in wall and in CPU time.
+
+Suite wall time: `pytest -n auto` (what `make test` runs once tools are
+installed), first with an empty render cache and fresh Helm homes in a
+temporary HARNESS_CACHE_DIR (cold), then again with that cache filled (warm).
+The shared .cache/ is never touched.
+
+This is a benchmark, not a test: nothing here asserts a budget. The numbers
+and the machine they came from go into docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.harness.cases import case_by_name
+from tests.harness.helm import DEFAULT_KUBE_VERSION, HELM_VERSIONS, HelmVersion, template_args
+from tests.harness.render import ensure_dependencies
+from tests.harness.tools import ROOT, STANDARD_APP, VENV_BIN
+
+OUTPUT = ROOT / "docs" / "performance.md"
+COMMAND = "make bench   # = .tools/venv/bin/python -m tests.bench"
+SUITE_BUDGET_S = 60.0
+
+
+@dataclass
+class Sample:
+    label: str
+    seconds: list[float]  # wall time per process
+    cpu: list[float]  # user + system CPU time per process (robust against other load)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+    @property
+    def minimum(self) -> float:
+        return min(self.seconds)
+
+    def percentile(self, p: int) -> float:
+        if len(self.seconds) < 2:
+            return self.seconds[0]
+        return statistics.quantiles(self.seconds, n=100, method="inclusive")[p - 1]
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f}"
+
+
+def _time_process(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of one process, from spawn to exit."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    stderr = proc.stderr.read().decode() if proc.stderr else ""
+    if proc.stderr:
+        proc.stderr.close()
+    if proc.returncode != 0:
+        raise SystemExit(f"benchmark command failed: {' '.join(command)}\n{stderr}")
+    return elapsed, usage.ru_utime + usage.ru_stime
+
+
+def measure_render(helm: HelmVersion, reps: int, warmup: int) -> tuple[Sample, Sample]:
+    """(empty chart, standard-app minimal) timings for one Helm version."""
+    helm.ensure()
+    ensure_dependencies(STANDARD_APP, helm)
+    minimal = case_by_name("minimal")
+    with tempfile.TemporaryDirectory(prefix="bench-empty-") as tmp:
+        empty = Path(tmp) / "empty"
+        empty.mkdir()
+        (empty / "Chart.yaml").write_text("apiVersion: v2\nname: empty\nversion: 0.1.0\n")
+        binary = str(helm.binary)
+        env = helm.env()
+        for sub in ("config", "cache", "data"):
+            (helm.home / sub).mkdir(parents=True, exist_ok=True)
+        commands = {
+            "empty": [binary, *template_args(empty)],
+            "app": [binary, *template_args(STANDARD_APP, values_files=[minimal.values_file])],
+        }
+        for _ in range(warmup):
+            for command in commands.values():
+                _time_process(command, env)
+        wall: dict[str, list[float]] = {"empty": [], "app": []}
+        cpu: dict[str, list[float]] = {"empty": [], "app": []}
+        for _ in range(reps):
+            for name, command in commands.items():
+                w, c = _time_process(command, env)
+                wall[name].append(w)
+                cpu[name].append(c)
+    return (
+        Sample(f"{helm.label}: empty chart", wall["empty"], cpu["empty"]),
+        Sample(f"{helm.label}: standard-app, ci/minimal-values.yaml", wall["app"], cpu["app"]),
+    )
+
+
+def paired_overhead(empty: Sample, app: Sample, attribute: str) -> float:
+    """Median of (app - empty) over adjacent pairs: slow drifts in load cancel out."""
+    a, b = getattr(app, attribute), getattr(empty, attribute)
+    return statistics.median(x - y for x, y in zip(a, b, strict=True))
+
+
+@dataclass
+class SuiteRun:
+    label: str
+    seconds: float
+    returncode: int
+    outcome: str  # pytest's last line, e.g. "120 passed in 31.2s"
+    helm_summary: list[str]
+
+
+def run_suite(label: str, cache_dir: Path) -> SuiteRun:
+    env = {k: v for k, v in os.environ.items() if k not in ("CI", "PYTEST_ADDOPTS")}
+    env["HARNESS_CACHE_DIR"] = str(cache_dir)
+    command = [str(VENV_BIN / "pytest"), "-n", "auto", "-q", "-p", "no:cacheprovider", "--color=no"]
+    started = time.perf_counter()
+    proc = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    elapsed = time.perf_counter() - started
+    lines = proc.stdout.strip().splitlines()
+    outcome = next(
+        (ln.strip("= ") for ln in reversed(lines) if re.search(r"\d+ (passed|failed|error)", ln)),
+        f"exit code {proc.returncode}",
+    )
+    summary: list[str] = []
+    for line in proc.stdout.splitlines():  # the harness's "helm processes" summary, condensed
+        process = re.match(
+            r"^(helm\w+) \((v[\d.]+)\): (\d+) Helm process(?:es)? in ([\d.]+) s", line
+        )
+        if process:
+            summary.append(f"{process[1]}: {process[3]} processes, {process[4]} s")
+        renders = re.match(r"^render cache: (\d+) rendered, (\d+) served from cache", line)
+        if renders:
+            summary.append(f"renders: {renders[1]} run, {renders[2]} from cache")
+    print(f"  {label}: {elapsed:.1f} s ({outcome})", flush=True)
+    return SuiteRun(label, elapsed, proc.returncode, outcome, summary)
+
+
+def package_size(helm: HelmVersion) -> int:
+    with tempfile.TemporaryDirectory(prefix="bench-package-") as tmp:
+        helm.run(["package", str(STANDARD_APP), "--destination", tmp])
+        archives = list(Path(tmp).glob("*.tgz"))
+        return archives[0].stat().st_size
+
+
+def machine_info() -> list[tuple[str, str]]:
+    cpu = platform.processor() or "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = "unknown"
+    try:
+        kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+        memory = f"{kb / 1024 / 1024:.1f} GiB"
+    except (OSError, AttributeError):
+        pass
+    load = os.getloadavg()
+    return [
+        ("OS", platform.platform()),
+        ("CPU", f"{cpu}, {os.cpu_count()} logical cores"),
+        ("Memory", memory),
+        ("Python", platform.python_version()),
+        ("Helm", ", ".join(f"{h.label} ({h.name})" for h in HELM_VERSIONS)),
+        ("Load average at start (1/5/15 min)", " / ".join(f"{x:.2f}" for x in load)),
+    ]
+
+
+def write_report(
+    path: Path,
+    *,
+    renders: list[tuple[HelmVersion, Sample, Sample]],
+    reps: int,
+    suite: list[SuiteRun],
+    package_bytes: int | None,
+    machine: list[tuple[str, str]],
+    load_after: tuple[float, float, float],
+) -> None:
+    now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    out = [
+        "# Performance",
+        "",
+        f"Measured {now} by `tests/bench.py`. Reproduce with:",
+        "",
+        "```sh",
+        COMMAND,
+        "```",
+        "",
+        "The numbers below are regenerated by that command; the prose is part of the script.",
+        "",
+        "## Render overhead (budget: within a few milliseconds of an empty chart)",
+        "",
+        f"`helm template orders <chart> --namespace shop --kube-version {DEFAULT_KUBE_VERSION}`, "
+        f"one fresh Helm process per render, {reps} alternating repetitions per chart after a "
+        "warm-up. Milliseconds per process: wall time (spawn to exit) and CPU time (user + "
+        "system, which other load on the machine barely affects).",
+        "",
+        "| chart | wall median | wall p10–p90 | wall min | CPU median |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for _, empty, app in renders:
+        for sample in (empty, app):
+            out.append(
+                f"| {sample.label} | {_ms(sample.median)} | "
+                f"{_ms(sample.percentile(10))}–{_ms(sample.percentile(90))} | "
+                f"{_ms(sample.minimum)} | {_ms(statistics.median(sample.cpu))} |"
+            )
+    out += [
+        "",
+        "Overhead of standard-app above the empty chart, as the median over adjacent "
+        "(standard-app, empty) pairs:",
+        "",
+        "| Helm | wall-time overhead | CPU-time overhead | wall overhead (min − min) |",
+        "|---|---:|---:|---:|",
+    ]
+    for helm, empty, app in renders:
+        out.append(
+            f"| {helm.label} | {_ms(paired_overhead(empty, app, 'seconds'))} ms | "
+            f"{_ms(paired_overhead(empty, app, 'cpu'))} ms | "
+            f"{_ms(app.minimum - empty.minimum)} ms |"
+        )
+    out += [
+        "",
+        "The overhead is what standard-app costs above Helm's own start-up and chart loading: "
+        "loading the packaged common-lib dependency, checking values.schema.json, and executing "
+        "the templates. Peer charts measured for DESIGN.md sit 12 to 93 ms above the same floor.",
+        "",
+    ]
+    if suite:
+        out += [
+            f"## Whole suite (budget: under {SUITE_BUDGET_S:.0f} s on 2 cores, tools installed)",
+            "",
+            "`pytest -n auto` from the repository root (what `make test` runs after `make tools`). "
+            "Cold: empty render cache and fresh Helm homes (a temporary `HARNESS_CACHE_DIR`). "
+            "Warm: the same cache, filled by the cold run -- the everyday case, since the cache "
+            "is keyed on content and survives between runs.",
+            "",
+            "| run | wall time | result | Helm processes and renders (pytest summary) |",
+            "|---|---:|---|---|",
+        ]
+        for run in suite:
+            helm_lines = "; ".join(run.helm_summary) or "—"
+            out.append(f"| {run.label} | {run.seconds:.1f} s | {run.outcome} | {helm_lines} |")
+        warm = [r.seconds for r in suite if r.label.startswith("warm")]
+        if warm:
+            out += ["", f"Warm median: **{statistics.median(warm):.1f} s**."]
+        if any(r.returncode != 0 for r in suite):
+            out += [
+                "",
+                "Some runs did not pass (see *result*); their time still shows the cost of the suite.",
+            ]
+        out.append("")
+    if package_bytes is not None:
+        out += [
+            "## Packaged chart (budget: under 30 kB)",
+            "",
+            f"`helm package charts/standard-app` (common-lib included): **{package_bytes / 1000:.1f} kB** "
+            f"({package_bytes} bytes). Peer charts: 36–55 kB.",
+            "",
+        ]
+    out += ["## Machine", "", "| | |", "|---|---|"]
+    out += [f"| {k} | {v} |" for k, v in machine]
+    out += [
+        f"| Load average at end (1/5/15 min) | {' / '.join(f'{x:.2f}' for x in load_after)} |",
+        "",
+        "Load average above the core count means other processes competed for the CPU during "
+        "the measurement; the alternating order and the medians keep the render comparison fair, "
+        "but absolute wall times are then pessimistic.",
+        "",
+    ]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(out))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.bench", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument(
+        "--render-reps", type=int, default=60, help="renders per chart and Helm version"
+    )
+    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument(
+        "--suite-runs",
+        type=int,
+        default=3,
+        help="warm suite runs (plus one cold); 0 skips the suite",
+    )
+    parser.add_argument("--output", type=Path, default=OUTPUT)
+    args = parser.parse_args(argv)
+    try:
+        machine = machine_info()
+        renders = []
+        for helm in HELM_VERSIONS:
+            print(f"render overhead, {helm.label}: {args.render_reps} x 2 renders", flush=True)
+            empty, app = measure_render(helm, args.render_reps, args.warmup)
+            renders.append((helm, empty, app))
+            print(
+                f"  empty {_ms(empty.median)} ms, standard-app {_ms(app.median)} ms; overhead "
+                f"{_ms(paired_overhead(empty, app, 'seconds'))} ms wall, "
+                f"{_ms(paired_overhead(empty, app, 'cpu'))} ms CPU",
+                flush=True,
+            )
+        suite: list[SuiteRun] = []
+        if args.suite_runs > 0:
+            with tempfile.TemporaryDirectory(prefix="bench-cache-") as cache:
+                print("whole suite (pytest -n auto):", flush=True)
+                suite.append(run_suite("cold cache", Path(cache)))
+                for i in range(args.suite_runs):
+                    suite.append(run_suite(f"warm cache #{i + 1}", Path(cache)))
+        size = package_size(HELM_VERSIONS[0])
+    except pytest.fail.Exception as missing:  # require_tool: "run `make tools`"
+        print(f"bench: {missing}", file=sys.stderr)
+        return 2
+    write_report(
+        args.output,
+        renders=renders,
+        reps=args.render_reps,
+        suite=suite,
+        package_bytes=size,
+        machine=machine,
+        load_after=os.getloadavg(),
+    )
+    print(
+        f"wrote {args.output.relative_to(ROOT) if args.output.is_relative_to(ROOT) else args.output}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

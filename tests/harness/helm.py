@@ -1,0 +1,296 @@
+"""The Helm runner: the version matrix, isolated Helm homes, explicit render flags.
+
+Every Helm process of the suite goes through HelmVersion.run(), which
+  * uses the pinned binary from .tools/bin (never the one on PATH),
+  * gives each Helm version its own HELM_CONFIG_HOME / HELM_CACHE_HOME /
+    HELM_DATA_HOME under .cache/helm/<version>/ and drops every inherited HELM_*
+    variable and KUBECONFIG, so a developer's repositories, plugins, registry
+    logins or kube context can never change a render,
+  * records the process for the terminal summary (tests/harness/stats.py),
+  * raises HelmError, carrying the command and Helm's stderr, when Helm fails.
+
+`helm template` always gets an explicit release name, namespace and
+--kube-version: without them Helm would use "release-name", "default" and the
+kube version compiled into the binary, which differs between Helm 3 and Helm 4.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shlex
+import subprocess
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from . import stats
+from .files import atomic_write_text
+from .tools import CACHE_DIR, ROOT, pinned_versions, require_tool, tool_path
+
+DEFAULT_KUBE_VERSION = "1.34.0"
+DEFAULT_RELEASE = "orders"
+DEFAULT_NAMESPACE = "shop"
+
+HELM_HOMES = CACHE_DIR / "helm"
+
+_KUBE_VERSION = re.compile(r"^v?\d+\.\d+(\.\d+)?$")
+
+
+class HelmError(Exception):
+    """Helm exited non-zero. Carries the command, the exit code and Helm's stderr."""
+
+    def __init__(
+        self,
+        *,
+        helm: str,
+        command: Sequence[str],
+        returncode: int,
+        stderr: str,
+        stdout: str = "",
+    ) -> None:
+        self.helm = helm
+        self.command = list(command)
+        self.returncode = returncode
+        self.stderr = stderr
+        self.stdout = stdout
+        super().__init__(
+            f"{helm} exited with {returncode}: {shlex.join(self.command)}\n"
+            f"{stderr.strip() or '(no output on stderr)'}"
+        )
+
+
+@dataclass(frozen=True)
+class HelmVersion:
+    """One Helm binary of the version matrix."""
+
+    name: str  # pytest id and short name: "helm4", "helm3"
+    tool: str  # file name in .tools/bin
+    version: str  # pinned version from scripts/versions.env, e.g. "v4.3.1"
+    primary: bool  # the primary version's output is what the snapshots record
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """E.g. 'Helm 4.3.1'."""
+        return f"Helm {self.version.lstrip('v')}"
+
+    @property
+    def binary(self) -> Path:
+        return tool_path(self.tool)
+
+    @property
+    def home(self) -> Path:
+        """The isolated Helm home of this version: .cache/helm/<version>/."""
+        return HELM_HOMES / self.version
+
+    def env(self) -> dict[str, str]:
+        """The environment of every Helm process of this version."""
+        env = {
+            k: v for k, v in os.environ.items() if not k.startswith("HELM_") and k != "KUBECONFIG"
+        }
+        env.update(
+            HELM_CONFIG_HOME=str(self.home / "config"),
+            HELM_CACHE_HOME=str(self.home / "cache"),
+            HELM_DATA_HOME=str(self.home / "data"),
+            # A path that never exists: no render may depend on a real cluster.
+            KUBECONFIG=str(self.home / "no-kubeconfig"),
+        )
+        return env
+
+    def ensure(self) -> HelmVersion:
+        """Fail the test with a fix if the binary is missing or not the pinned version."""
+        _ensure(self)
+        return self
+
+    def sha256(self) -> str:
+        """Content hash of the binary (part of every render-cache key)."""
+        return _binary_identity(self)["sha256"]
+
+    def run(
+        self,
+        args: Sequence[str],
+        *,
+        cwd: Path | None = None,
+        check: bool = True,
+        timeout: float = 120,
+    ) -> subprocess.CompletedProcess[str]:
+        """Run `helm <args>` in this version's isolated home; raise HelmError on failure."""
+        binary = require_tool(self.tool)
+        command = [str(binary), *args]
+        for sub in ("config", "cache", "data"):
+            (self.home / sub).mkdir(parents=True, exist_ok=True)
+        started = time.perf_counter()
+        proc = subprocess.run(
+            command,
+            cwd=cwd,
+            env=self.env(),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+        stats.record_call(
+            stats.HelmCall(
+                helm=self.name,
+                version=self.version,
+                subcommand=_subcommand(args),
+                seconds=time.perf_counter() - started,
+                returncode=proc.returncode,
+            )
+        )
+        if check and proc.returncode != 0:
+            raise HelmError(
+                helm=self.label,
+                command=display_command(self.tool, args),
+                returncode=proc.returncode,
+                stderr=proc.stderr,
+                stdout=proc.stdout,
+            )
+        return proc
+
+    def template(
+        self,
+        chart_dir: str | os.PathLike[str],
+        *,
+        values_files: Iterable[str | os.PathLike[str]] = (),
+        set_values: Iterable[str] = (),
+        release: str = DEFAULT_RELEASE,
+        namespace: str = DEFAULT_NAMESPACE,
+        kube_version: str = DEFAULT_KUBE_VERSION,
+        api_versions: Iterable[str] = (),
+        is_upgrade: bool = False,
+    ) -> str:
+        """`helm template` without any cache: returns the manifest text."""
+        return self.run(
+            template_args(
+                chart_dir,
+                values_files=values_files,
+                set_values=set_values,
+                release=release,
+                namespace=namespace,
+                kube_version=kube_version,
+                api_versions=api_versions,
+                is_upgrade=is_upgrade,
+            )
+        ).stdout
+
+
+def template_args(
+    chart_dir: str | os.PathLike[str],
+    *,
+    values_files: Iterable[str | os.PathLike[str]] = (),
+    set_values: Iterable[str] = (),
+    release: str = DEFAULT_RELEASE,
+    namespace: str = DEFAULT_NAMESPACE,
+    kube_version: str = DEFAULT_KUBE_VERSION,
+    api_versions: Iterable[str] = (),
+    is_upgrade: bool = False,
+) -> list[str]:
+    """The `helm template` argument list; identical for Helm 3 and Helm 4."""
+    if not _KUBE_VERSION.match(kube_version):
+        raise ValueError(f"kube_version must look like 1.34.0, got {kube_version!r}")
+    if isinstance(set_values, str) or isinstance(api_versions, str):
+        raise TypeError("set_values and api_versions take a sequence of strings, not a string")
+    args = ["template", release, str(chart_dir), "--namespace", namespace]
+    args += ["--kube-version", kube_version]
+    for values_file in values_files:
+        args += ["--values", str(values_file)]
+    for assignment in set_values:
+        if "=" not in assignment:
+            raise ValueError(f"set_values entries look like key=value, got {assignment!r}")
+        args += ["--set", assignment]
+    for api_version in api_versions:
+        args += ["--api-versions", api_version]
+    if is_upgrade:
+        args.append("--is-upgrade")
+    return args
+
+
+# Helm commands whose second word is the actual subcommand ("dependency build").
+_COMMAND_GROUPS = {"dependency", "dep", "registry", "repo", "plugin", "show", "get", "search"}
+
+
+def _subcommand(args: Sequence[str]) -> str:
+    words = [a for a in args[:2] if not a.startswith("-")]
+    if words[:1] and words[0] in _COMMAND_GROUPS:
+        return " ".join(words[:2])
+    return words[0] if words else "?"
+
+
+def display_command(tool: str, args: Sequence[str]) -> list[str]:
+    """The command as a person would type it from the repository root."""
+    shown = []
+    for arg in args:
+        try:
+            shown.append(str(Path(arg).relative_to(ROOT)) if os.path.isabs(arg) else arg)
+        except ValueError:
+            shown.append(arg)
+    return [f".tools/bin/{tool}", *shown]
+
+
+def _stat_signature(path: Path) -> list[int]:
+    st = path.stat()
+    return [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+
+
+_IDENTITIES: dict[str, dict[str, str]] = {}
+
+
+def _binary_identity(helm: HelmVersion) -> dict[str, str]:
+    """{"sha256": ..., "version": ...} of the binary, memoised on disk by stat.
+
+    Hashing both binaries costs ~0.15 s; the memo in .cache/helm/<version>/binary.json
+    is keyed by device, inode, size, mtime and ctime, so replacing the binary
+    (make tools writes a new file) always recomputes it.
+    """
+    if helm.name in _IDENTITIES:
+        return _IDENTITIES[helm.name]
+    binary = require_tool(helm.tool)
+    signature = _stat_signature(binary)
+    memo_path = helm.home / "binary.json"
+    try:
+        memo = json.loads(memo_path.read_text())
+    except (OSError, ValueError):
+        memo = {}
+    if memo.get("stat") != signature or not memo.get("sha256") or not memo.get("version"):
+        with open(binary, "rb") as fh:
+            digest = hashlib.file_digest(fh, "sha256").hexdigest()
+        reported = helm.run(["version", "--template", "{{ .Version }}"]).stdout.strip()
+        memo = {"stat": signature, "sha256": digest, "version": reported}
+        atomic_write_text(memo_path, json.dumps(memo, indent=2) + "\n")
+    _IDENTITIES[helm.name] = memo
+    return memo
+
+
+def _ensure(helm: HelmVersion) -> None:
+    require_tool(helm.tool)
+    reported = _binary_identity(helm)["version"]
+    if reported != helm.version:
+        pytest.fail(
+            f".tools/bin/{helm.tool} is Helm {reported}, but scripts/versions.env pins "
+            f"{helm.version}: run `make tools`",
+            pytrace=False,
+        )
+
+
+def _matrix() -> tuple[HelmVersion, ...]:
+    pinned = pinned_versions()
+    return (
+        HelmVersion(name="helm4", tool="helm", version=pinned["HELM4_VERSION"], primary=True),
+        HelmVersion(name="helm3", tool="helm3", version=pinned["HELM3_VERSION"], primary=False),
+    )
+
+
+# The version matrix: Helm 4 is primary (its output is the snapshot), Helm 3 is
+# the compatibility target that must render exactly the same documents.
+HELM_VERSIONS: tuple[HelmVersion, ...] = _matrix()
+PRIMARY_HELM: HelmVersion = HELM_VERSIONS[0]
+COMPAT_HELMS: tuple[HelmVersion, ...] = tuple(v for v in HELM_VERSIONS if not v.primary)

@@ -1,0 +1,218 @@
+"""The render cache: every distinct render runs Helm once, ever, until an input changes.
+
+The cache key is a SHA-256 over everything a render depends on:
+  * the content of every file of the chart directory, and the sources of every
+    `file://` dependency (recursively) -- standard-app's charts/common-lib-*.tgz
+    is verified against charts/common-lib and rebuilt when stale, so hashing the
+    sources is exact;
+  * the content of each values file (in order), and every flag (--set,
+    --api-versions, --is-upgrade, release, namespace, --kube-version);
+  * the content hash of the Helm binary, and the cache format version.
+Paths are not part of the key: a byte-identical copy of the chart in tmp_path
+shares renders with the original, and no key can ever describe stale content.
+
+Entries live in .cache/renders/<key>.json, written atomically. A per-key flock
+makes concurrent pytest-xdist workers (and concurrent pytest runs) wait for the
+one process that renders, so each render happens exactly once per run. Helm
+failures with exit code 1 (template errors, schema violations) are cached too,
+and raised again as HelmError with the original stderr.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import stats
+from .cases import Case
+from .deps import file_sha256, hash_json, chart_digest, dependencies_current, ensure_dependencies
+from .files import atomic_write_text, file_lock
+from .helm import (
+    DEFAULT_KUBE_VERSION,
+    DEFAULT_NAMESPACE,
+    DEFAULT_RELEASE,
+    HelmError,
+    HelmVersion,
+    display_command,
+    template_args,
+)
+from .tools import CACHE_DIR
+from .yamlio import load_manifest
+
+RENDER_DIR = CACHE_DIR / "renders"
+LOCK_DIR = CACHE_DIR / "locks"
+# Bump when the entry layout or the way a render is produced changes.
+CACHE_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    """The output of one `helm template`.
+
+    docs      the non-empty documents, in Helm's output order (fresh copies per call)
+    manifest  Helm's stdout, unchanged
+    sources   for each document, the template it came from ("# Source:" line)
+    helm      name of the Helm version that rendered it ("helm4", "helm3")
+    command   the command, as run from the repository root
+    key       the render-cache key
+    cached    True if served from the cache (memory or .cache/renders)
+    """
+
+    docs: list[dict]
+    manifest: str
+    sources: list[str]
+    helm: str
+    command: list[str]
+    key: str
+    cached: bool
+
+    def of_kind(self, kind: str) -> list[dict]:
+        """Every document of a kind, e.g. result.of_kind("Deployment")."""
+        return [doc for doc in self.docs if doc.get("kind") == kind]
+
+    def one(self, kind: str, name: str | None = None) -> dict:
+        """The single document of `kind` (and `name`); AssertionError if not exactly one."""
+        found = [
+            doc
+            for doc in self.of_kind(kind)
+            if name is None or doc.get("metadata", {}).get("name") == name
+        ]
+        if len(found) != 1:
+            present = sorted(
+                f"{d.get('kind')}/{d.get('metadata', {}).get('name')}" for d in self.docs
+            )
+            wanted = f"{kind}/{name}" if name else kind
+            raise AssertionError(
+                f"expected exactly one {wanted}, found {len(found)}; rendered: {', '.join(present)}"
+            )
+        return found[0]
+
+
+# key -> (manifest, docs as JSON, sources): parsed once per process, copied per call.
+_MEMORY: dict[str, tuple[str, str, list[str]]] = {}
+
+
+def render_chart(
+    chart_dir: str | os.PathLike[str],
+    helm: HelmVersion,
+    values_files: Iterable[str | os.PathLike[str]] = (),
+    set_values: Iterable[str] = (),
+    release: str = DEFAULT_RELEASE,
+    namespace: str = DEFAULT_NAMESPACE,
+    kube_version: str = DEFAULT_KUBE_VERSION,
+    api_versions: Iterable[str] = (),
+    is_upgrade: bool = False,
+) -> RenderResult:
+    """`helm template`, cached. Raises HelmError (with .stderr) when Helm fails."""
+    helm.ensure()
+    chart = Path(chart_dir).resolve()
+    if not (chart / "Chart.yaml").is_file():
+        raise FileNotFoundError(f"{chart} is not a chart: it has no Chart.yaml")
+    values = [Path(v).resolve() for v in values_files]
+    set_values, api_versions = list(set_values), list(api_versions)
+    args = template_args(
+        chart,
+        values_files=values,
+        set_values=set_values,
+        release=release,
+        namespace=namespace,
+        kube_version=kube_version,
+        api_versions=api_versions,
+        is_upgrade=is_upgrade,
+    )
+    ensure_dependencies(chart, helm)
+    key = hash_json(
+        {
+            "format": CACHE_FORMAT,
+            "helm": helm.sha256(),
+            "chart": chart_digest(chart),
+            "values": [file_sha256(v) for v in values],
+            "set": set_values,
+            "api_versions": api_versions,
+            "release": release,
+            "namespace": namespace,
+            "kube_version": kube_version,
+            "is_upgrade": is_upgrade,
+        }
+    )
+    command = display_command(helm.tool, args)
+
+    if key in _MEMORY:
+        stats.record_cache("memory")
+        return _result(key, helm, command, cached=True)
+
+    entry_path = RENDER_DIR / f"{key}.json"
+    fresh = False
+    entry = _read_entry(entry_path)
+    if entry is None:
+        with file_lock(LOCK_DIR / f"render-{key}.lock"):
+            entry = _read_entry(entry_path)  # another process may have just rendered it
+            if entry is None:
+                entry, fresh = _render(helm, args), True
+                if entry["ok"] or entry["returncode"] == 1:  # never cache a crash or a signal
+                    atomic_write_text(entry_path, json.dumps(entry))
+    stats.record_cache("rendered" if fresh else "disk")
+    if not entry["ok"]:
+        raise HelmError(
+            helm=helm.label, command=command, returncode=entry["returncode"], stderr=entry["stderr"]
+        )
+    _MEMORY[key] = (entry["manifest"], json.dumps(entry["docs"]), entry["sources"])
+    return _result(key, helm, command, cached=not fresh)
+
+
+def render_case(case: Case, helm: HelmVersion, **kwargs: Any) -> RenderResult:
+    """Render one matrix case (its chart with its ci/<case>-values.yaml)."""
+    return render_chart(case.chart_dir, helm, values_files=[case.values_file], **kwargs)
+
+
+def _render(helm: HelmVersion, args: list[str]) -> dict:
+    try:
+        manifest = helm.run(args).stdout
+    except HelmError as err:
+        return {"ok": False, "returncode": err.returncode, "stderr": err.stderr}
+    docs, sources = load_manifest(manifest)
+    return {
+        "ok": True,
+        "format": CACHE_FORMAT,
+        "manifest": manifest,
+        "docs": docs,
+        "sources": sources,
+    }
+
+
+def _read_entry(path: Path) -> dict | None:
+    try:
+        entry = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except ValueError:
+        return None  # unreadable entry: render again and overwrite it
+    return entry
+
+
+def _result(key: str, helm: HelmVersion, command: list[str], *, cached: bool) -> RenderResult:
+    manifest, docs_json, sources = _MEMORY[key]
+    return RenderResult(
+        docs=json.loads(docs_json),
+        manifest=manifest,
+        sources=list(sources),
+        helm=helm.name,
+        command=command,
+        key=key,
+        cached=cached,
+    )
+
+
+__all__ = [
+    "RenderResult",
+    "render_case",
+    "render_chart",
+    # from deps.py, re-exported because tests import them from here:
+    "chart_digest",
+    "dependencies_current",
+    "ensure_dependencies",
+]

@@ -1,0 +1,319 @@
+"""One readable YAML snapshot per matrix case: tests/snapshots/<case>.yaml.
+
+The file is canonical, so equal renders always give byte-identical files:
+  * documents sorted by kind (Helm's install order, unknown kinds after it,
+    alphabetically), then namespace and name -- not by template file order --
+    with Helm hooks (migration Job, test Pod) after all regular objects, as Helm
+    itself keeps them apart from the release manifest;
+  * keys sorted, block style, multi-line strings as literal blocks;
+  * each document preceded by Helm's own `# Source:` line, so a reviewer sees
+    which template produced it;
+  * nothing that changes between runs or machines (no timestamps, no paths,
+    no Helm version).
+
+syrupy drives the workflow (compare, or write under --snapshot-update); this
+extension decides where the file lives, what it looks like and how a mismatch
+is explained (tests/harness/explain.py). syrupy's own unused-snapshot detection
+assumes one snapshot directory per test module and file names derived from test
+names; neither holds here, so discovery is switched off for this extension and
+tests/test_snapshots.py checks the snapshot files against the matrix instead
+(that check is a plain test, so it works the same under pytest-xdist).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from syrupy.data import SnapshotCollections
+from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
+
+from .cases import Case
+from .explain import explain
+from .files import atomic_write_text
+from .helm import DEFAULT_KUBE_VERSION, DEFAULT_NAMESPACE, DEFAULT_RELEASE
+from .tools import ROOT
+from .yamlio import dump, load_documents
+
+if TYPE_CHECKING:
+    from syrupy.assertion import SnapshotAssertion
+    from syrupy.location import PyTestLocation
+    from syrupy.types import SnapshotIndex
+
+SNAPSHOT_DIRNAME = "snapshots"  # next to the test module: tests/snapshots/
+UPDATE_ENV = "HARNESS_SNAPSHOT_UPDATE"  # set by scripts/update-snapshots.sh only
+
+# Helm's install order (pkg/release/util/kind_sorter.go); kinds not listed sort after it.
+KIND_ORDER = (
+    "PriorityClass",
+    "Namespace",
+    "NetworkPolicy",
+    "ResourceQuota",
+    "LimitRange",
+    "PodSecurityPolicy",
+    "PodDisruptionBudget",
+    "ServiceAccount",
+    "Secret",
+    "SecretList",
+    "ConfigMap",
+    "StorageClass",
+    "PersistentVolume",
+    "PersistentVolumeClaim",
+    "CustomResourceDefinition",
+    "ClusterRole",
+    "ClusterRoleList",
+    "ClusterRoleBinding",
+    "ClusterRoleBindingList",
+    "Role",
+    "RoleList",
+    "RoleBinding",
+    "RoleBindingList",
+    "Service",
+    "DaemonSet",
+    "Pod",
+    "ReplicationController",
+    "ReplicaSet",
+    "Deployment",
+    "HorizontalPodAutoscaler",
+    "StatefulSet",
+    "Job",
+    "CronJob",
+    "IngressClass",
+    "Ingress",
+    "APIService",
+    "MutatingWebhookConfiguration",
+    "ValidatingWebhookConfiguration",
+)
+_KIND_RANK = {kind: rank for rank, kind in enumerate(KIND_ORDER)}
+
+
+@dataclass(frozen=True)
+class CaseManifests:
+    """What a snapshot records: the documents of one case (and their templates)."""
+
+    case: Case
+    docs: list[dict]
+    sources: list[str] = field(default_factory=list)
+
+
+def document_sort_key(doc: dict) -> tuple:
+    """Install order: regular objects first, then hooks (helm.sh/hook: Jobs, test Pods)."""
+    kind = str(doc.get("kind") or "")
+    meta = doc.get("metadata") or {}
+    is_hook = "helm.sh/hook" in (meta.get("annotations") or {})
+    return (
+        is_hook,
+        _KIND_RANK.get(kind, len(KIND_ORDER)),
+        kind,
+        str(meta.get("namespace") or ""),
+        str(meta.get("name") or ""),
+        dump(doc),  # total order even for duplicates
+    )
+
+
+def sort_documents(docs: Sequence[dict], sources: Sequence[str] = ()) -> list[tuple[dict, str]]:
+    """(document, source) pairs in snapshot order."""
+    padded = list(sources) + [""] * (len(docs) - len(sources))
+    return sorted(zip(docs, padded, strict=True), key=lambda pair: document_sort_key(pair[0]))
+
+
+def header(case: Case | None) -> str:
+    if case is None:
+        return "# Rendered documents. Regenerate with `make snapshots`; never edit by hand.\n"
+    chart = case.chart_dir.name
+    return (
+        f"# Matrix case {case.name!r}: charts/{chart} rendered with ci/{case.values_file.name}\n"
+        f"# (release {DEFAULT_RELEASE!r}, namespace {DEFAULT_NAMESPACE!r}, "
+        f"--kube-version {DEFAULT_KUBE_VERSION}).\n"
+        "# Helm 4 and Helm 3 must both render exactly these documents.\n"
+        "# Never edit by hand: run `make snapshots` and review the diff (docs/snapshots.md).\n"
+    )
+
+
+def serialize_manifests(manifests: CaseManifests | Sequence[dict]) -> str:
+    """The canonical snapshot text of a case (or of a bare list of documents)."""
+    if isinstance(manifests, CaseManifests):
+        case, docs, sources = manifests.case, manifests.docs, manifests.sources
+    else:
+        case, docs, sources = None, list(manifests), []
+    parts = [header(case)]
+    for doc, source in sort_documents(docs, sources):
+        parts.append("---\n")
+        if source:
+            parts.append(f"# Source: {source}\n")
+        parts.append(dump(doc))
+    return "".join(parts)
+
+
+def explain_snapshot(snapshot_text: str, rendered_text: str, snapshot_name: str) -> list[str]:
+    """Why a rendered case does not match its snapshot (snapshot -> rendered)."""
+    return explain(
+        load_documents(snapshot_text),
+        load_documents(rendered_text),
+        before_text=snapshot_text,
+        after_text=rendered_text,
+        before_name=snapshot_name,
+        after_name="rendered now",
+    )
+
+
+def _case_of(test_location: PyTestLocation) -> Case:
+    callspec = getattr(test_location.item, "callspec", None)
+    case = callspec.params.get("case") if callspec else None
+    if not isinstance(case, Case):
+        raise TypeError(
+            f"{test_location.nodeid}: ManifestSnapshotExtension needs a test parametrized "
+            "with the `case` fixture (one snapshot file per matrix case)"
+        )
+    return case
+
+
+class ManifestSnapshotExtension(SingleFileSnapshotExtension):
+    """syrupy extension: tests/snapshots/<case>.yaml holding the case's documents."""
+
+    file_extension = "yaml"
+    _write_mode = WriteMode.TEXT
+
+    def serialize(self, data: Any, **kwargs: Any) -> str:
+        if isinstance(data, CaseManifests) or (
+            isinstance(data, list) and all(isinstance(d, dict) for d in data)
+        ):
+            return serialize_manifests(data)
+        raise TypeError(
+            f"snapshot a CaseManifests or a list of documents, not {type(data).__name__}"
+        )
+
+    @classmethod
+    def dirname(cls, *, test_location: PyTestLocation) -> str:
+        return str(Path(test_location.filepath).parent / SNAPSHOT_DIRNAME)
+
+    @classmethod
+    def discovery_dirname(cls, *, test_location: PyTestLocation) -> str:
+        return cls.dirname(test_location=test_location)
+
+    @classmethod
+    def get_file_basename(cls, *, test_location: PyTestLocation, index: SnapshotIndex) -> str:
+        return _case_of(test_location).name
+
+    @classmethod
+    def matches_test_location(
+        cls, *, test_location: PyTestLocation, snapshot_location: str
+    ) -> bool:
+        return True  # the location is derived from the case, not from the test name
+
+    def discover_snapshots(self, **kwargs: Any) -> SnapshotCollections:
+        # Unused files are found by tests/test_snapshots.py (see module docstring).
+        return SnapshotCollections()
+
+    @classmethod
+    def write_snapshot_collection(cls, *, snapshot_collection: Any, **kwargs: Any) -> None:
+        data = next(iter(snapshot_collection)).data
+        atomic_write_text(Path(snapshot_collection.location), data)
+
+    def diff_lines(self, serialized_data: Any, snapshot_data: Any) -> Any:
+        """Used by syrupy for a plain `assert snapshot == ...` failure."""
+        yield from explain_snapshot(str(snapshot_data), str(serialized_data), "snapshot")
+
+
+def assert_matches_snapshot(snapshot: SnapshotAssertion, manifests: CaseManifests) -> None:
+    """Compare (or, under `make snapshots`, write) a case's snapshot.
+
+    A mismatch fails with the per-resource, per-field explanation and a unified
+    diff, via pytest.fail so that pytest never truncates it.
+    """
+    if snapshot == manifests:
+        return
+    result = snapshot.executions[snapshot.num_executions - 1]
+    if result.exception is not None:
+        raise result.exception
+    location = _relative(result.snapshot_location)
+    if result.recalled_data is None:
+        pytest.fail(
+            f"missing snapshot {location} for matrix case {manifests.case.name!r}: "
+            "run `make snapshots`, review the new file and commit it",
+            pytrace=False,
+        )
+    lines = explain_snapshot(str(result.recalled_data), str(result.asserted_data), location)
+    pytest.fail(
+        "\n".join(
+            [
+                f"{location} does not match what charts/{manifests.case.chart_dir.name} renders "
+                f"for case {manifests.case.name!r} (snapshot -> rendered now):",
+                *lines,
+                "",
+                "If the change is intended, run `make snapshots` and commit the updated snapshot.",
+            ]
+        ),
+        pytrace=False,
+    )
+
+
+def compatibility_report(
+    case_name: str,
+    primary: Sequence[dict],
+    compat: Sequence[dict],
+    *,
+    primary_label: str,
+    compat_label: str,
+) -> str | None:
+    """None if both Helm versions rendered the same documents, else the explanation.
+
+    Document order does not matter (the snapshot sorts anyway); every field does.
+    """
+    expected = [doc for doc, _ in sort_documents(primary)]
+    actual = [doc for doc, _ in sort_documents(compat)]
+    if expected == actual:
+        return None
+    report = explain(
+        expected,
+        actual,
+        before_text=serialize_manifests(expected),
+        after_text=serialize_manifests(actual),
+        before_name=primary_label,
+        after_name=compat_label,
+    )
+    return "\n".join(
+        [
+            f"Helm compatibility failure in case {case_name!r}: {compat_label} renders "
+            f"different documents than {primary_label}, whose output the snapshot records "
+            f"({primary_label} -> {compat_label}):",
+            *report,
+        ]
+    )
+
+
+def _relative(location: str) -> str:
+    try:
+        return str(Path(location).resolve().relative_to(ROOT))
+    except ValueError:
+        return location
+
+
+def update_refusal(
+    *, updating: bool, env: dict[str, str] | os._Environ[str], parallel: bool
+) -> str | None:
+    """Why a snapshot update must not run here, or None if it may.
+
+    Snapshots are reviewed artefacts: they are rewritten only by a person running
+    `make snapshots`, serially, never by CI and never by a bare pytest flag.
+    """
+    if not updating:
+        return None
+    ci = env.get("CI", "")
+    if ci and ci.lower() not in ("0", "false", "no"):
+        return (
+            f"snapshot updates are refused under CI={ci}: CI checks snapshots, "
+            "a person updates them with `make snapshots` and commits the result"
+        )
+    if env.get(UPDATE_ENV) != "1":
+        return (
+            "update snapshots with `make snapshots` (scripts/update-snapshots.sh), "
+            "not with a bare `pytest --snapshot-update`"
+        )
+    if parallel:
+        return "snapshot updates run serially: drop -n/--numprocesses (pytest-xdist)"
+    return None

@@ -1,0 +1,57 @@
+"""Where the pinned tools live, and a helpful failure when one is missing.
+
+Every binary comes from `make tools` (scripts/tools.sh) and lives in .tools/bin;
+the suite never falls back to whatever happens to be on PATH, so a test run
+always uses the versions pinned in scripts/versions.env.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+TOOLS_DIR = ROOT / ".tools"
+TOOLS_BIN = TOOLS_DIR / "bin"
+VENV_BIN = TOOLS_DIR / "venv" / "bin"
+# Render cache and Helm homes. HARNESS_CACHE_DIR moves them (the benchmark uses a
+# fresh directory to measure a cold cache without disturbing the shared one).
+CACHE_DIR = Path(os.environ.get("HARNESS_CACHE_DIR") or ROOT / ".cache").resolve()
+VERSIONS_ENV = ROOT / "scripts" / "versions.env"
+CHARTS_DIR = ROOT / "charts"
+STANDARD_APP = CHARTS_DIR / "standard-app"
+COMMON_LIB = CHARTS_DIR / "common-lib"
+
+
+def tool_path(name: str) -> Path:
+    """Path of a tool in .tools/bin (it may not exist yet)."""
+    return TOOLS_BIN / name
+
+
+def require_tool(name: str) -> Path:
+    """Path of an installed, executable tool; fails the test with a fix if absent."""
+    path = tool_path(name)
+    if not (path.is_file() and os.access(path, os.X_OK)):
+        pytest.fail(
+            f"{name} is not installed at {path.relative_to(ROOT)}: run `make tools`",
+            pytrace=False,
+        )
+    return path
+
+
+@cache
+def pinned_versions() -> dict[str, str]:
+    """KEY=VALUE pairs of scripts/versions.env (the single source of tool versions)."""
+    versions: dict[str, str] = {}
+    for number, raw in enumerate(VERSIONS_ENV.read_text().splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        key, sep, value = line.partition("=")
+        if not sep:
+            raise ValueError(f"{VERSIONS_ENV}:{number}: expected KEY=VALUE, got {raw!r}")
+        versions[key.strip()] = value.strip().strip("'\"")
+    return versions
