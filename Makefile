@@ -7,7 +7,7 @@ PYTEST := $(ROOT)/.tools/venv/bin/pytest
 # Extra pytest arguments, e.g. make test PYTEST_ARGS="-k schema -x"
 PYTEST_ARGS ?=
 
-.PHONY: help tools test test-fast demo publish snapshots bench check-upgrade docs clean
+.PHONY: help tools test test-fast drills demo publish snapshots bench check-upgrade docs clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | column -t -s $$'\t'
@@ -20,6 +20,9 @@ test: tools ## run the whole test suite (what CI runs)
 
 test-fast: tools ## the inner loop: everything except the cluster drills
 	$(PYTEST) -n auto --dist loadgroup -m "not cluster" $(PYTEST_ARGS)
+
+drills: tools ## only the release drills, on a throwaway control plane
+	$(PYTEST) -n 2 --dist loadgroup -m cluster $(PYTEST_ARGS)
 
 demo: tools ## the main job: publish to an embedded registry, consume from the product-team example, render
 	@scripts/demo.sh

@@ -122,6 +122,9 @@ all_tools() {
   apt_tool gpg gnupg
   apt_tool htpasswd apache2-utils   # bcrypt htpasswd files for the authenticated-registry tests
   apt_tool openssl openssl          # throwaway CAs and certificates (registry TLS, control plane)
+  # Control plane for the release drills: etcd, kube-apiserver, kube-controller-manager,
+  # kube-scheduler and kwok, pinned by scripts/cluster/go.mod and scripts/cluster/kwok/go.mod.
+  "$ROOT/scripts/cluster/build.sh"
 }
 
 python_env "$VENV" main

@@ -1,0 +1,535 @@
+"""Release drills: the whole release lifecycle against a real Kubernetes API server.
+
+"If you've never run rollback in staging, you don't know if it works." Each drill
+installs the packaged standard-app with Helm 4 and with Helm 3 (each its own test,
+its own namespace) into a throwaway control plane on 127.0.0.1
+(tests/harness/cluster.py): etcd, kube-apiserver, kube-controller-manager and
+kube-scheduler built from pinned modules, kwok playing the kubelet. What is real:
+admission (Pod Security "restricted" is enforced on every drill namespace),
+validation, server-side apply, the Deployment/ReplicaSet/Job controllers, the
+scheduler, Helm's release storage, hooks and waits. What kwok simulates: containers
+(pods become Ready; Job and `helm test` pods exit 0, or 1 when their command is
+`false`). docs/drills.md explains what each drill proves.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from subprocess import CompletedProcess
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.harness.cases import Case
+from tests.harness.cluster import (  # noqa: F401 - control_plane is a fixture
+    CRDS_DIR,
+    ApiError,
+    ControlPlane,
+    KubeAPI,
+    control_plane,
+    wait_for,
+)
+from tests.harness.helm import HELM_VERSIONS, PRIMARY_HELM, HelmVersion
+from tests.harness.render import ensure_dependencies, render_case, render_chart
+from tests.harness.tools import STANDARD_APP
+from tests.harness.upgrade import compare_releases
+
+pytestmark = pytest.mark.cluster
+
+
+def per_helm(versions: tuple[HelmVersion, ...] | list[HelmVersion] = HELM_VERSIONS) -> list:
+    """Parameters over Helm versions, each in its own pytest-xdist group: with
+    `--dist loadgroup` the Helm 4 and the Helm 3 drills run on two workers, each
+    with its own control plane (the drills mostly wait, so they overlap well)."""
+    return [pytest.param(v, id=v.name, marks=pytest.mark.xdist_group(f"cluster-{v.name}"))
+            for v in versions]
+
+RELEASE = "orders"
+OLD_IMAGE = "registry.example.com/shop/orders:1.0.0"
+NEW_IMAGE = "registry.example.com/shop/orders:1.1.0"
+# The product team's values file (ci/minimal-values.yaml): names become `orders`.
+BASE_VALUES: dict[str, Any] = {
+    "nameOverride": "orders",
+    "image": {"repository": "registry.example.com/shop/orders", "tag": "1.0.0"},
+    "containerPort": 8080,
+}
+NEW_TAG = {"image": {"tag": "1.1.0"}}
+MIGRATION = {"migration": {"enabled": True, "command": ["/app/orders", "migrate"]}}
+# kwok's stage pod-exit-failure (scripts/cluster/kwok-stages.yaml): command `false` exits 1.
+FAILING_MIGRATION = {"migration": {"enabled": True, "command": ["false"]}}
+DEPLOYMENT = "orders"
+MIGRATION_JOB = "orders-migrate"
+TEST_POD = "orders-test"
+HELM_TIMEOUT = "60s"
+
+
+def merged(*parts: dict) -> dict:
+    """Deep merge of values dicts, later wins (what `-f a -f b` does)."""
+    out: dict = {}
+    for part in parts:
+        for key, value in part.items():
+            if isinstance(value, dict) and isinstance(out.get(key), dict):
+                out[key] = merged(out[key], value)
+            else:
+                out[key] = copy.deepcopy(value)
+    return out
+
+
+# --------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="session")
+def chart_package(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """standard-app packaged once (with common-lib inside), as a product team receives it."""
+    helm = PRIMARY_HELM.ensure()
+    ensure_dependencies(STANDARD_APP, helm)
+    out = tmp_path_factory.mktemp("package")
+    helm.run(["package", str(STANDARD_APP), "--destination", str(out)])
+    (package,) = out.glob("standard-app-*.tgz")
+    return package
+
+
+@pytest.fixture(params=per_helm())
+def drill(request: pytest.FixtureRequest, control_plane: ControlPlane, chart_package: Path,
+          tmp_path: Path) -> Drill:
+    """A fresh namespace (Pod Security "restricted" enforced) and a Helm version."""
+    helm: HelmVersion = request.param.ensure()
+    drill_name = request.node.originalname.removeprefix("test_").replace("_", "-")
+    namespace = f"{drill_name}-{helm.name}"[:63].rstrip("-")
+    control_plane.create_namespace(namespace)
+    return Drill(helm=helm, plane=control_plane, namespace=namespace, chart=chart_package,
+                 workdir=tmp_path)
+
+
+@dataclass
+class Drill:
+    """One Helm version driving release `orders` in its own namespace."""
+
+    helm: HelmVersion
+    plane: ControlPlane
+    namespace: str
+    chart: Path
+    workdir: Path
+
+    @property
+    def api(self) -> KubeAPI:
+        return self.plane.api
+
+    # -- helm ----------------------------------------------------------------------
+
+    def helm_run(self, *args: str, check: bool = True, timeout: float = 120) -> CompletedProcess[str]:
+        proc = self.helm.run(
+            [*args, "--namespace", self.namespace, "--kubeconfig", str(self.plane.kubeconfig)],
+            check=False, timeout=timeout,
+        )
+        if check and proc.returncode != 0:
+            pytest.fail(f"{self.helm.label}: helm {' '.join(args[:2])} failed in namespace "
+                        f"{self.namespace}:\n{proc.stderr}\n{self.events_text()}", pytrace=False)
+        return proc
+
+    def values_file(self, values: dict) -> Path:
+        path = self.workdir / f"values-{len(list(self.workdir.glob('values-*.yaml')))}.yaml"
+        path.write_text(yaml.safe_dump(values, sort_keys=False))
+        return path
+
+    def install(self, *values: dict, check: bool = True) -> CompletedProcess[str]:
+        file = self.values_file(merged(BASE_VALUES, *values))
+        return self.helm_run("install", RELEASE, str(self.chart), "-f", str(file), "--wait",
+                             "--timeout", HELM_TIMEOUT, check=check)
+
+    def upgrade(self, *values: dict, check: bool = True,
+                extra: tuple[str, ...] = ()) -> CompletedProcess[str]:
+        file = self.values_file(merged(BASE_VALUES, *values))
+        return self.helm_run("upgrade", RELEASE, str(self.chart), "-f", str(file), "--wait",
+                             "--timeout", HELM_TIMEOUT, *extra, check=check)
+
+    def history(self) -> list[dict]:
+        return json.loads(self.helm_run("history", RELEASE, "--output", "json").stdout)
+
+    def manifest(self, revision: int) -> str:
+        return self.helm_run("get", "manifest", RELEASE, "--revision", str(revision)).stdout
+
+    # -- cluster -------------------------------------------------------------------
+
+    def deployment(self) -> dict:
+        return self.api.get("apps/v1", "Deployment", DEPLOYMENT, self.namespace)
+
+    def image(self) -> str:
+        return self.deployment()["spec"]["template"]["spec"]["containers"][0]["image"]
+
+    def job(self) -> dict | None:
+        return self.api.get_or_none("batch/v1", "Job", MIGRATION_JOB, self.namespace)
+
+    def job_pods(self, job: dict) -> list[dict]:
+        selector = f"batch.kubernetes.io/controller-uid={job['metadata']['uid']}"
+        return self.api.list("v1", "Pod", self.namespace, selector)
+
+    def events(self, reason: str | None = None, uid: str | None = None) -> list[dict]:
+        return [
+            e for e in self.api.events(self.namespace)
+            if (reason is None or e.get("reason") == reason)
+            and (uid is None or e["involvedObject"].get("uid") == uid)
+        ]
+
+    def events_text(self) -> str:
+        lines = [f"  {e['involvedObject']['kind']}/{e['involvedObject']['name']}: "
+                 f"{e.get('reason')}: {e.get('message', '')}" for e in self.api.events(self.namespace)]
+        return "events in the namespace:\n" + ("\n".join(lines[-30:]) or "  (none)")
+
+
+def is_ready(deployment: dict) -> bool:
+    spec, status = deployment["spec"], deployment.get("status") or {}
+    return (status.get("observedGeneration") == deployment["metadata"]["generation"]
+            and status.get("updatedReplicas") == spec["replicas"]
+            and status.get("availableReplicas") == spec["replicas"]
+            and status.get("replicas") == spec["replicas"])
+
+
+def condition(obj: dict, kind: str) -> dict | None:
+    return next((c for c in (obj.get("status") or {}).get("conditions") or []
+                 if c["type"] == kind and c["status"] == "True"), None)
+
+
+# --------------------------------------------------------------------------- install
+
+
+def test_install(drill: Drill) -> None:
+    """install --wait: the release is stored as a Secret in its namespace and `helm test` passes."""
+    drill.install()
+
+    secrets = drill.api.list("v1", "Secret", drill.namespace, f"owner=helm,name={RELEASE}")
+    assert [(s["metadata"]["name"], s["type"], s["metadata"]["labels"]["status"]) for s in secrets] \
+        == [(f"sh.helm.release.v1.{RELEASE}.v1", "helm.sh/release.v1", "deployed")]
+    assert not drill.api.list("v1", "Secret", "default", f"owner=helm,name={RELEASE}"), \
+        "release storage leaked into the default namespace"
+    deployment = drill.deployment()
+    assert is_ready(deployment), f"--wait returned before the Deployment was ready: {deployment['status']}"
+    pods = drill.api.list("v1", "Pod", drill.namespace, "app.kubernetes.io/component=app")
+    assert len(pods) == 2 and all(p["status"]["phase"] == "Running" for p in pods)
+
+    test = drill.helm_run("test", RELEASE)
+    assert TEST_POD in test.stdout and "Succeeded" in test.stdout, test.stdout
+    # hook-delete-policy hook-succeeded: the passed test pod is gone.
+    assert drill.api.get_or_none("v1", "Pod", TEST_POD, drill.namespace) is None
+    assert drill.events("Scheduled") and not drill.events("FailedCreate"), drill.events_text()
+
+
+# --------------------------------------------------------------------------- upgrade + hook
+
+
+@dataclass
+class Observation:
+    job_uid: str | None
+    job_finished: bool
+    image: str
+    generation: int
+
+
+def watch_upgrade(drill: Drill, *values: dict) -> tuple[Any, list[Observation]]:
+    """Run `helm upgrade` in a thread and sample the migration Job and the Deployment
+    every 50 ms until Helm exits. kwok lets a Job pod run for 1 s before it exits."""
+    result: dict[str, Any] = {}
+    thread = threading.Thread(target=lambda: result.setdefault("proc", drill.upgrade(*values, check=False)))
+    observations: list[Observation] = []
+    thread.start()
+    while thread.is_alive():
+        job = drill.job()
+        deployment = drill.deployment()
+        observations.append(Observation(
+            job_uid=job["metadata"]["uid"] if job else None,
+            job_finished=bool(job and (condition(job, "Complete") or condition(job, "Failed"))),
+            image=deployment["spec"]["template"]["spec"]["containers"][0]["image"],
+            generation=deployment["metadata"]["generation"],
+        ))
+        time.sleep(0.05)
+    thread.join()
+    return result["proc"], observations
+
+
+def ordering_violations(observations: list[Observation], old_image: str) -> list[str]:
+    """Moments when the Deployment had changed while the migration had not finished."""
+    return [
+        f"sample {i}: Deployment runs {o.image} (generation {o.generation}) while the "
+        f"migration Job {o.job_uid} is still running"
+        for i, o in enumerate(observations)
+        if o.job_uid and not o.job_finished and o.image != old_image
+    ] + [
+        f"sample {i}: Deployment changed to {o.image} before the migration Job existed"
+        for i, o in enumerate(observations)
+        if o.image != old_image and not any(p.job_uid for p in observations[:i])
+    ]
+
+
+def test_upgrade_runs_migration_first(drill: Drill) -> None:
+    """upgrade with a new image: the pre-upgrade migration Job runs to completion before
+    the Deployment changes, and is deleted on success (hook-succeeded)."""
+    drill.install(MIGRATION)
+    assert drill.job() is None, "the pre-install migration Job was not deleted on success"
+    generation = drill.deployment()["metadata"]["generation"]
+
+    proc, observations = watch_upgrade(drill, MIGRATION, NEW_TAG)
+
+    assert proc.returncode == 0, proc.stderr
+    running = [o for o in observations if o.job_uid and not o.job_finished]
+    assert running, f"never saw the migration Job running in {len(observations)} samples"
+    assert all(o.image == OLD_IMAGE and o.generation == generation for o in running)
+    assert ordering_violations(observations, OLD_IMAGE) == []
+    job_uid = running[0].job_uid
+    assert drill.events("Completed", uid=job_uid), f"the Job did not complete\n{drill.events_text()}"
+    assert drill.job() is None, "hook-succeeded: the finished migration Job must be deleted"
+    assert drill.image() == NEW_IMAGE and is_ready(drill.deployment())
+
+
+@pytest.mark.parametrize("drill", per_helm([PRIMARY_HELM]), indirect=True)
+def test_ordering_check_catches_post_upgrade_hook(drill: Drill) -> None:
+    """The ordering check can fail: as a post-upgrade hook the migration runs after the
+    Deployment changed, and ordering_violations() names the moment."""
+    post = {"migration": {"hooks": "post-install,post-upgrade"}}
+    drill.install(MIGRATION, post)
+    proc, observations = watch_upgrade(drill, MIGRATION, post, NEW_TAG)
+    assert proc.returncode == 0, proc.stderr
+    assert ordering_violations(observations, OLD_IMAGE), (
+        "a post-upgrade migration went unnoticed:\n"
+        + "\n".join(map(str, observations)))
+
+
+# --------------------------------------------------------------------------- failed migration
+
+
+def test_failed_migration(drill: Drill) -> None:
+    """The migration exits 1: the upgrade fails, the Job stays for debugging, the
+    Deployment keeps the old image, and nothing is retried (backoffLimit 0: one pod)."""
+    drill.install(MIGRATION)
+    deployment = drill.deployment()
+
+    proc = drill.upgrade(FAILING_MIGRATION, NEW_TAG, check=False)
+
+    assert proc.returncode != 0, "the upgrade succeeded although its migration failed"
+    assert "pre-upgrade hooks failed" in proc.stderr and MIGRATION_JOB in proc.stderr, proc.stderr
+    job = drill.job()
+    assert job is not None, "the failed migration Job was deleted: nothing left to debug"
+    failed = condition(job, "Failed")
+    assert failed and failed["reason"] == "BackoffLimitExceeded", job.get("status")
+    assert job["spec"]["backoffLimit"] == 0 and job["status"].get("failed") == 1
+    pods = drill.job_pods(job)
+    assert len(pods) == 1, f"expected exactly one attempt, got {[p['metadata']['name'] for p in pods]}"
+    (terminated,) = [s["state"]["terminated"] for s in pods[0]["status"]["containerStatuses"]]
+    assert pods[0]["status"]["phase"] == "Failed" and terminated["exitCode"] == 1
+    assert pods[0]["spec"]["containers"][0]["image"] == NEW_IMAGE, "migrations run the new code"
+
+    after = drill.deployment()
+    assert after["metadata"]["generation"] == deployment["metadata"]["generation"]
+    assert drill.image() == OLD_IMAGE and is_ready(after)
+    assert len(drill.api.list("apps/v1", "ReplicaSet", drill.namespace)) == 1
+    history = drill.history()
+    assert [(h["revision"], h["status"]) for h in history][-1] == (2, "failed")
+
+
+# --------------------------------------------------------------------------- rollback
+
+
+def test_rollback(drill: Drill) -> None:
+    """rollback creates revision N+1 with the old manifest; history keeps every revision;
+    the migration hook does not run backwards."""
+    drill.install(MIGRATION)
+    drill.upgrade(MIGRATION, NEW_TAG)
+    assert drill.image() == NEW_IMAGE
+    jobs_before = [e for e in drill.events("SuccessfulCreate") if e["involvedObject"]["kind"] == "Job"]
+
+    drill.helm_run("rollback", RELEASE, "1", "--wait", "--timeout", HELM_TIMEOUT)
+
+    history = drill.history()
+    assert [(h["revision"], h["status"]) for h in history] == [
+        (1, "superseded"), (2, "superseded"), (3, "deployed")]
+    assert history[2]["description"] == "Rollback to 1"
+    assert drill.manifest(3) == drill.manifest(1)
+    assert drill.manifest(2) != drill.manifest(1)
+    secrets = drill.api.list("v1", "Secret", drill.namespace, f"owner=helm,name={RELEASE}")
+    assert sorted(int(s["metadata"]["labels"]["version"]) for s in secrets) == [1, 2, 3]
+    assert drill.image() == OLD_IMAGE and is_ready(drill.deployment())
+    jobs_after = [e for e in drill.events("SuccessfulCreate") if e["involvedObject"]["kind"] == "Job"]
+    assert len(jobs_after) == len(jobs_before) == 2, "the migration ran on rollback"
+
+
+# --------------------------------------------------------------------------- immutable change
+
+
+def test_immutable_selector_change(drill: Drill) -> None:
+    """A selector change: the upgrade guard flags it from the renders, and the API server
+    rejects the live upgrade with "field is immutable"."""
+    old = merged(BASE_VALUES, {"fullnameOverride": "orders"})
+    new = merged(old, {"nameOverride": "checkout"})  # name label -> selector; names stay
+
+    renders = [
+        render_chart(STANDARD_APP, drill.helm, values_files=[drill.values_file(v)],
+                     namespace=drill.namespace, kube_version=drill.plane.version)
+        for v in (old, new)
+    ]
+    findings = compare_releases("drill", renders[0].docs, renders[1].docs, drill.namespace)
+    flagged = [f for f in findings if (f.resource, f.field) == (f"Deployment/{DEPLOYMENT}", "spec.selector")]
+    assert flagged and flagged[0].breaking, [f.render() for f in findings]
+
+    drill.install({"fullnameOverride": "orders"})
+    selector = drill.deployment()["spec"]["selector"]
+    proc = drill.upgrade({"fullnameOverride": "orders", "nameOverride": "checkout"}, check=False)
+
+    assert proc.returncode != 0, "the API server accepted a selector change"
+    assert "field is immutable" in proc.stderr and "spec.selector" in proc.stderr, proc.stderr
+    assert drill.deployment()["spec"]["selector"] == selector
+    assert drill.history()[-1]["status"] == "failed"
+
+
+# --------------------------------------------------------------------------- live state
+
+
+LIVE_ANNOTATION = "ops.example.com/paged-by"
+RESTARTED_AT = "kubectl.kubernetes.io/restartedAt"
+
+
+def test_live_state_preserved(drill: Drill) -> None:
+    """Fields another manager set on the live Deployment (an annotation, and the pod
+    template's restartedAt of `kubectl rollout restart`) survive an upgrade under both
+    Helm 3's three-way merge (an Update) and Helm 4's server-side apply (an Apply)."""
+    drill.install()
+    drill.api.patch("apps/v1", "Deployment", DEPLOYMENT, drill.namespace, {
+        "metadata": {"annotations": {LIVE_ANNOTATION: "oncall"}},
+        "spec": {"template": {"metadata": {"annotations": {RESTARTED_AT: "2026-01-01T00:00:00Z"}}}},
+    }, field_manager="ops-controller")
+
+    drill.upgrade(NEW_TAG)
+
+    deployment = drill.deployment()
+    assert deployment["metadata"]["annotations"].get(LIVE_ANNOTATION) == "oncall"
+    assert deployment["spec"]["template"]["metadata"]["annotations"].get(RESTARTED_AT) \
+        == "2026-01-01T00:00:00Z"
+    assert drill.image() == NEW_IMAGE
+    managers = {m["manager"]: m["operation"] for m in deployment["metadata"]["managedFields"]
+                if not m.get("subresource")}
+    helm_operation = "Update" if drill.helm.version.startswith("v3.") else "Apply"
+    assert managers.get("helm") == helm_operation and managers.get("ops-controller") == "Update", managers
+
+
+def test_chart_field_changed_live(drill: Drill) -> None:
+    """A field the chart sets (spec.replicas), changed live by another manager (a
+    `kubectl scale`): Helm 3's three-way merge silently resets it to the chart's value;
+    Helm 4's server-side apply refuses the upgrade with a conflict naming the other
+    manager, until --force-conflicts takes the field back. docs/drills.md records this."""
+    drill.install()
+    drill.api.patch("apps/v1", "Deployment", DEPLOYMENT, drill.namespace, {"spec": {"replicas": 4}},
+                    field_manager="kubectl-scale", subresource="scale")
+
+    proc = drill.upgrade(NEW_TAG, check=False)
+
+    if drill.helm.version.startswith("v3."):
+        assert proc.returncode == 0, proc.stderr
+        assert drill.deployment()["spec"]["replicas"] == 2, "Helm 3 kept the live replica count"
+        assert drill.image() == NEW_IMAGE
+        return
+    assert proc.returncode != 0, "Helm 4 overwrote a field another manager owns without --force-conflicts"
+    assert "conflict" in proc.stderr and "kubectl-scale" in proc.stderr and ".spec.replicas" in proc.stderr
+    assert drill.deployment()["spec"]["replicas"] == 4 and drill.image() == OLD_IMAGE
+
+    drill.upgrade(NEW_TAG, extra=("--force-conflicts",))
+    assert drill.deployment()["spec"]["replicas"] == 2 and drill.image() == NEW_IMAGE
+
+
+# --------------------------------------------------------------------------- server-side dry-run
+
+
+def crd_api_versions() -> list[str]:
+    """group/version/Kind of every CRD the control plane serves (what Helm's
+    .Capabilities.APIVersions would list after `helm install` asked the cluster)."""
+    out = []
+    for path in sorted(CRDS_DIR.glob("*.yaml")):
+        for doc in yaml.safe_load_all(path.read_text()):
+            if doc and doc.get("kind") == "CustomResourceDefinition":
+                spec = doc["spec"]
+                out += [f"{spec['group']}/{v['name']}/{spec['names']['kind']}"
+                        for v in spec["versions"] if v.get("served")]
+    return out
+
+
+def admission_problems(plane: ControlPlane, docs: list[dict], namespace: str) -> list[str]:
+    """Server-side dry-run (dryRun=All, fieldValidation=Strict) of every document, then of
+    a Pod made from every pod template: errors, and warnings (Pod Security's `warn` mode
+    reports a workload whose pods the `enforce` mode would reject)."""
+    candidates = [(f"{doc['kind']}/{doc['metadata']['name']}", doc) for doc in docs]
+    pods = []
+    for rid, doc in candidates:
+        template = pod_template(doc)
+        if template is not None:
+            pods.append((f"{rid} pod template", {
+                "apiVersion": "v1", "kind": "Pod",
+                "metadata": {"name": f"{doc['metadata']['name']}-dry-run", "namespace": namespace,
+                             "labels": template.get("metadata", {}).get("labels", {})},
+                "spec": template["spec"]}))
+    problems = dry_run(plane, candidates)
+    # Pods are admitted only if their ServiceAccount exists; the chart's own account was
+    # just dry-run, and a hook's account must exist before install (ci/migration).
+    for _, pod in pods:
+        ensure_service_account(plane, namespace, pod["spec"].get("serviceAccountName"))
+    return problems + dry_run(plane, pods)
+
+
+def dry_run(plane: ControlPlane, candidates: list[tuple[str, dict]]) -> list[str]:
+    problems = []
+    for what, obj in candidates:
+        try:
+            response = plane.api.create(obj, dry_run=True)
+        except ApiError as err:
+            problems.append(f"{what}: rejected: {err.message}")
+            continue
+        problems += [f"{what}: warning: {w}" for w in response.warnings]
+    return problems
+
+
+def pod_template(doc: dict) -> dict | None:
+    if doc["kind"] in ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job"):
+        return doc["spec"]["template"]
+    if doc["kind"] == "CronJob":
+        return doc["spec"]["jobTemplate"]["spec"]["template"]
+    return None
+
+
+def ensure_service_account(plane: ControlPlane, namespace: str, name: str | None) -> None:
+    """The chart's own ServiceAccount is only dry-run, and hooks' accounts must exist
+    before install: create the account a pod runs as, as a product team would."""
+    if name and plane.api.get_or_none("v1", "ServiceAccount", name, namespace) is None:
+        plane.api.create({"apiVersion": "v1", "kind": "ServiceAccount",
+                          "metadata": {"name": name, "namespace": namespace}})
+
+
+@pytest.mark.parametrize("helm", per_helm())
+def test_server_side_dry_run(case: Case, helm: HelmVersion, control_plane: ControlPlane) -> None:
+    """Every matrix case, rendered for this cluster, is admitted by the API server under
+    restricted Pod Security: no rejection, no warning, strict field validation."""
+    helm.ensure()
+    namespace = f"dry-run-{case.name}-{helm.name}"
+    control_plane.create_namespace(namespace)
+    result = render_case(case, helm, namespace=namespace,
+                         kube_version=control_plane.version, api_versions=crd_api_versions())
+    assert result.docs
+    assert admission_problems(control_plane, result.docs, namespace) == []
+
+
+@pytest.mark.xdist_group(f"cluster-{PRIMARY_HELM.name}")
+def test_dry_run_catches_privilege_escalation(control_plane: ControlPlane) -> None:
+    """The dry-run check can fail: loosening the container security context below the
+    restricted level is reported for the Deployment (warn) and its pods (enforce)."""
+    namespace = "dry-run-loosened"
+    control_plane.create_namespace(namespace)
+    result = render_chart(STANDARD_APP, PRIMARY_HELM.ensure(),
+                          values_files=[STANDARD_APP / "ci" / "minimal-values.yaml"],
+                          set_values=["containerSecurityContext.allowPrivilegeEscalation=true"],
+                          namespace=namespace, kube_version=control_plane.version)
+    problems = admission_problems(control_plane, result.docs, namespace)
+    assert any(p.startswith("Deployment/orders: warning:") and "allowPrivilegeEscalation" in p
+               for p in problems), problems
+    assert any(p.startswith("Deployment/orders pod template: rejected:")
+               and 'violates PodSecurity "restricted:latest"' in p for p in problems), problems
