@@ -610,7 +610,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if current != text:
         args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(text, encoding="utf-8")
+        tmp = args.out.with_name(f".{args.out.name}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(args.out)  # atomic: never a half-written reference
         print(f"wrote {args.out}")
     return 0
 

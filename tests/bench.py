@@ -298,7 +298,9 @@ def write_report(
         "",
     ]
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(out))
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text("\n".join(out))
+    tmp.replace(path)  # atomic: an interrupted bench never leaves half a report
 
 
 def main(argv: list[str] | None = None) -> int:
