@@ -136,10 +136,17 @@ class SuiteRun:
     helm_summary: list[str]
 
 
-def run_suite(label: str, cache_dir: Path) -> SuiteRun:
+# What `make test` and `make test-fast` run (see the Makefile).
+SUITES = {
+    "make test": ["-n", "auto", "--dist", "loadgroup"],
+    "make test-fast": ["-n", "auto", "--dist", "loadgroup", "-m", "not cluster"],
+}
+
+
+def run_suite(label: str, cache_dir: Path, suite_args: list[str]) -> SuiteRun:
     env = {k: v for k, v in os.environ.items() if k not in ("CI", "PYTEST_ADDOPTS")}
     env["HARNESS_CACHE_DIR"] = str(cache_dir)
-    command = [str(VENV_BIN / "pytest"), "-n", "auto", "-q", "-p", "no:cacheprovider", "--color=no"]
+    command = [str(VENV_BIN / "pytest"), *suite_args, "-q", "-p", "no:cacheprovider", "--color=no"]
     started = time.perf_counter()
     proc = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - started
@@ -259,10 +266,14 @@ def write_report(
         out += [
             f"## Whole suite (budget: under {SUITE_BUDGET_S:.0f} s on 2 cores, tools installed)",
             "",
-            "`pytest -n auto` from the repository root (what `make test` runs after `make tools`). "
-            "Cold: empty render cache and fresh Helm homes (a temporary `HARNESS_CACHE_DIR`). "
-            "Warm: the same cache, filled by the cold run -- the everyday case, since the cache "
-            "is keyed on content and survives between runs.",
+            "The pytest command lines of `make test` (`pytest -n auto --dist loadgroup`) and "
+            "`make test-fast` (the same without the `cluster` release drills), from the repository "
+            "root, after `make tools`. Cold: empty render cache and fresh Helm homes (a temporary "
+            "`HARNESS_CACHE_DIR`). Warm: the same cache, filled by the cold run -- the everyday "
+            "case, since the cache is keyed on content and survives between runs. The release "
+            "drills start a control plane and run real installs, upgrades and rollbacks; they "
+            "have a budget of their own (5 minutes, issue 7), so the 60 s budget is met by "
+            "`make test-fast` and `make test` adds the drills' time on top.",
             "",
             "| run | wall time | result | Helm processes and renders (pytest summary) |",
             "|---|---:|---|---|",
@@ -270,9 +281,10 @@ def write_report(
         for run in suite:
             helm_lines = "; ".join(run.helm_summary) or "—"
             out.append(f"| {run.label} | {run.seconds:.1f} s | {run.outcome} | {helm_lines} |")
-        warm = [r.seconds for r in suite if r.label.startswith("warm")]
-        if warm:
-            out += ["", f"Warm median: **{statistics.median(warm):.1f} s**."]
+        for name in SUITES:
+            warm = [r.seconds for r in suite if r.label.startswith(f"{name}, warm")]
+            if warm:
+                out += ["", f"`{name}`, warm median: **{statistics.median(warm):.1f} s**."]
         if any(r.returncode != 0 for r in suite):
             out += [
                 "",
@@ -335,10 +347,14 @@ def main(argv: list[str] | None = None) -> int:
         suite: list[SuiteRun] = []
         if args.suite_runs > 0:
             with tempfile.TemporaryDirectory(prefix="bench-cache-") as cache:
-                print("whole suite (pytest -n auto):", flush=True)
-                suite.append(run_suite("cold cache", Path(cache)))
+                print("whole suite:", flush=True)
+                full = SUITES["make test"]
+                suite.append(run_suite("make test, cold cache", Path(cache), full))
                 for i in range(args.suite_runs):
-                    suite.append(run_suite(f"warm cache #{i + 1}", Path(cache)))
+                    suite.append(run_suite(f"make test, warm cache #{i + 1}", Path(cache), full))
+                fast = SUITES["make test-fast"]
+                for i in range(args.suite_runs):
+                    suite.append(run_suite(f"make test-fast, warm cache #{i + 1}", Path(cache), fast))
         size = package_size(HELM_VERSIONS[0])
     except pytest.fail.Exception as missing:  # require_tool: "run `make tools`"
         print(f"bench: {missing}", file=sys.stderr)
