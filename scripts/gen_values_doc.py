@@ -489,7 +489,9 @@ class Reference:
                             default=format_default(child_value),
                             allowed=describe_allowed(self.schema, child_node),
                             description=key.description,
-                            required=self._is_required(child),
+                            # "required" tells a reader what they must set: a required key
+                            # with a default in values.yaml needs nothing from them.
+                            required=self._is_required(child) and child_value is None,
                         )
                     )
                 self._walk(child, child_node, child_value, by_path, rows,

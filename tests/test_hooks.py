@@ -10,6 +10,8 @@ helm.sh/hook once its own annotation is present, gets the same phases.
 
 from __future__ import annotations
 
+import copy
+
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -17,7 +19,7 @@ import pytest
 import yaml
 
 from tests.harness.cases import Case, discover_cases
-from tests.harness.helm import HelmVersion
+from tests.harness.helm import HelmError, HelmVersion
 from tests.harness.render import render_case
 from tests.harness.tools import STANDARD_APP
 
@@ -219,12 +221,19 @@ def test_secrets_are_referenced_only_and_exist_before_install(migration_case: Ca
 
 
 def test_pre_hook_dependency_check_bites(helm4: HelmVersion) -> None:
-    """Point the Job at the ServiceAccount the chart creates: flagged, because hooks run first."""
+    """Point the Job at the ServiceAccount the chart creates: the chart refuses it for a
+    pre-install hook (hooks run first), the contract check flags it, and a post-install
+    hook may use it because the account exists by then."""
     case = next(c for c in MIGRATION_CASES if "serviceAccount" not in _values(c) or _values(c)["serviceAccount"].get("create", True))
-    _, docs = migration_job(case, helm4)
+    job, docs = migration_job(case, helm4)
     chart_account = next(d["metadata"]["name"] for d in docs if d["kind"] == "ServiceAccount")
-    job, docs = migration_job(case, helm4, (f"migration.serviceAccountName={chart_account}",))
-    problems = pre_hook_dependency_problems(job, docs)
+    with pytest.raises(HelmError) as refused:
+        migration_job(case, helm4, (f"migration.serviceAccountName={chart_account}",))
+    assert "migration.serviceAccountName: names the ServiceAccount this chart creates" in refused.value.stderr
+    # the contract check itself, on the Job as it would render without the chart's rule
+    broken = copy.deepcopy(job)
+    broken["spec"]["template"]["spec"]["serviceAccountName"] = chart_account
+    problems = pre_hook_dependency_problems(broken, docs)
     assert problems and f"refers to ServiceAccount/{chart_account}" in problems[0], problems
     # the same Job as a post-install/post-upgrade hook may use it: the account exists by then
     job, docs = migration_job(case, helm4, (f"migration.serviceAccountName={chart_account}", "migration.hooks=post-install\\,post-upgrade"))

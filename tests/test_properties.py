@@ -46,6 +46,7 @@ from tests.harness.cases import discover_cases
 from tests.harness.helm import DEFAULT_KUBE_VERSION, HelmError, HelmVersion
 from tests.harness.render import render_chart
 from tests.harness.tools import CACHE_DIR, STANDARD_APP
+from tests.harness.values import as_helm_validates
 
 SCHEMA: dict = json.loads((STANDARD_APP / "values.schema.json").read_text(encoding="utf-8"))
 DEFINITIONS: dict = SCHEMA.get("definitions", {})
@@ -211,15 +212,19 @@ def _top(key: str) -> st.SearchStrategy:
     return _TOP_STRATEGIES[key]
 
 
-# Sections a draw may set on top of the required keys: every property but the two that
-# carry no meaning for this chart (global, and the library's values scope).
-OPTIONAL_SECTIONS = sorted(set(SCHEMA["properties"]) - set(SCHEMA.get("required", [])) - {"global", "common-lib"})
+# The keys a values file must set itself: required by the schema and without a default
+# in values.yaml (Helm merges the defaults before it validates).
+NEEDED = sorted(set(SCHEMA.get("required", [])) - set(yaml.safe_load(
+    (STANDARD_APP / "values.yaml").read_text(encoding="utf-8"))) | {"image", "containerPort"})
+# Sections a draw may set on top of those: every property but the two that carry no
+# meaning for this chart (global, and the library's values scope).
+OPTIONAL_SECTIONS = sorted(set(SCHEMA["properties"]) - set(NEEDED) - {"global", "common-lib"})
 
 
 @st.composite
 def valid_values(draw: st.DrawFn) -> dict:
-    """A values file valid against values.schema.json: the required keys plus a few sections."""
-    values = {key: draw(_top(key)) for key in SCHEMA.get("required", [])}
+    """A values file valid against values.schema.json: the needed keys plus a few sections."""
+    values = {key: draw(_top(key)) for key in NEEDED}
     for key in draw(st.lists(st.sampled_from(OPTIONAL_SECTIONS), unique=True, max_size=5)):
         values[key] = draw(_top(key))
     return values
@@ -396,7 +401,7 @@ def test_valid_draws_render_or_are_rejected_by_a_rule(helm4: HelmVersion, draws_
     @settings(parent=PROPERTY_SETTINGS, max_examples=VALID_EXAMPLES)
     @given(values=valid_values())
     def prop(values: dict) -> None:
-        errors = sorted(VALIDATOR.iter_errors(values), key=str)
+        errors = sorted(VALIDATOR.iter_errors(as_helm_validates(values)), key=str)
         assert not errors, _paste(values, f"the generator drew schema-invalid values: {errors[0].message}")
         note(_paste(values, "the draw:"))
         try:
@@ -518,7 +523,7 @@ def test_mutated_draws_are_rejected_naming_the_key(kind: str, helm4: HelmVersion
     def prop(mutation: tuple[dict, Site, Any, str]) -> None:
         values, site, bad, key = mutation
         note(_paste(values, f"mutation: {site} = {bad!r}"))
-        assert not VALIDATOR.is_valid(values), _paste(values, f"the mutation {site} = {bad!r} left the values valid")
+        assert not VALIDATOR.is_valid(as_helm_validates(values)), _paste(values, f"the mutation {site} = {bad!r} left the values valid")
         try:
             render_chart(STANDARD_APP, helm4, values_files=[_write(draws_dir, values)])
         except HelmError as err:

@@ -17,7 +17,6 @@ file, so a required key without a default is really missing.
 
 from __future__ import annotations
 
-import copy
 import json
 import re
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ import yaml
 
 from tests.harness.helm import HelmError
 from tests.harness.render import render_chart
+from tests.harness.values import coalesce
 from tests.harness.tools import ROOT, STANDARD_APP
 
 CORPUS = ROOT / "tests" / "schema-corpus"
@@ -77,20 +77,6 @@ def _schema() -> dict:
 @cache
 def _defaults() -> dict:
     return yaml.safe_load((STANDARD_APP / "values.yaml").read_text(encoding="utf-8")) or {}
-
-
-def coalesce(defaults: dict, user: dict) -> dict:
-    """Helm's coalescing of user values over chart defaults: maps merge, anything else
-    replaces, and a user `null` deletes a default key."""
-    merged = copy.deepcopy(defaults)
-    for key, value in user.items():
-        if value is None and key in merged:
-            del merged[key]
-        elif isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = coalesce(merged[key], value)
-        else:
-            merged[key] = copy.deepcopy(value)
-    return merged
 
 
 def schema_errors(values: dict) -> list[str]:

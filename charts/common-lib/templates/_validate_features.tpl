@@ -32,14 +32,31 @@ ingress.hosts: needs at least one host when ingress.enabled is true (got []); e.
 {{- end -}}
 
 {{/*
-common-lib.validate.migration: an enabled migration has a command and valid hook phases.
+common-lib.validate.migration: an enabled migration has a command and, as a pre-install
+hook, uses only objects that exist before the release does: not the chart's own
+ServiceAccount, not the Secret the chart's ExternalSecret will write (both are created
+after pre-install hooks; by pre-upgrade and post-* hooks they exist).
 Usage:
   {{ include "common-lib.validate.migration" . }}
 */}}
 {{- define "common-lib.validate.migration" -}}
 {{- $m := .Values.migration -}}
-{{- if and $m.enabled (not $m.command) }}
+{{- if $m.enabled }}
+{{- if not $m.command }}
 migration.command: is required when migration.enabled is true (got []); e.g. ["./migrate", "up"]
+{{- end }}
+{{- $preInstall := has "pre-install" (splitList "," (nospace $m.hooks)) }}
+{{- if and $preInstall .Values.serviceAccount.create (eq (toString $m.serviceAccountName) (include "common-lib.names.serviceAccount" .)) }}
+migration.serviceAccountName: names the ServiceAccount this chart creates (got {{ $m.serviceAccountName | quote }}), which does not exist yet when the pre-install hook runs; use one that exists before install, or leave it empty for the namespace's default
+{{- end }}
+{{- if and $preInstall .Values.externalSecret.enabled }}
+{{- $target := include "common-lib.externalsecret.secretName" . }}
+{{- range $name, $ref := $m.secretEnv | default dict }}
+{{- if eq (toString $ref.secretName) $target }}
+migration.secretEnv.{{ $name }}.secretName: is the ExternalSecret's target {{ $target | quote }}, which is created after the hook runs (got {{ $ref.secretName | quote }}); reference a Secret that exists before install
+{{- end }}
+{{- end }}
+{{- end }}
 {{- end }}
 {{- end -}}
 
