@@ -81,9 +81,10 @@ apt_tool() {
   if command -v "$cmd" >/dev/null; then return 0; fi
   say "installing Debian package $pkg (for $cmd)"
   local sudo=""; [[ $(id -u) -ne 0 ]] && sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
   if ! $sudo apt-get install -y --no-install-recommends "$pkg" >/dev/null 2>&1; then
     $sudo apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "$pkg" >/dev/null
+    $sudo apt-get install -y --no-install-recommends "$pkg" >/dev/null
   fi
 }
 
@@ -97,13 +98,16 @@ deps = data["project"]["dependencies"] if sys.argv[2] == "main" else data["proje
 print("\n".join(deps))
 PY
 )"
-  local hash; hash="$( (printf '%s' "$reqs"; python3 --version) | sha256sum | cut -c1-16)"
+  # Every transitive version is pinned too, by scripts/constraints/<group>.txt
+  # (regenerate with `pip freeze` after changing pyproject.toml).
+  local constraints="$ROOT/scripts/constraints/$group.txt"
+  local hash; hash="$( (printf '%s' "$reqs"; cat "$constraints"; python3 --version) | sha256sum | cut -c1-16)"
   local stamp="$venv/.stamp-$hash"
   if [[ -f "$stamp" ]]; then return 0; fi
   say "creating Python venv $venv ($group)"
   rm -rf "$venv"
   python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check $reqs
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -c "$constraints" $reqs
   touch "$stamp"
 }
 
