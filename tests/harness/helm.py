@@ -156,32 +156,6 @@ class HelmVersion:
             )
         return proc
 
-    def template(
-        self,
-        chart_dir: str | os.PathLike[str],
-        *,
-        values_files: Iterable[str | os.PathLike[str]] = (),
-        set_values: Iterable[str] = (),
-        release: str = DEFAULT_RELEASE,
-        namespace: str = DEFAULT_NAMESPACE,
-        kube_version: str = DEFAULT_KUBE_VERSION,
-        api_versions: Iterable[str] = (),
-        is_upgrade: bool = False,
-    ) -> str:
-        """`helm template` without any cache: returns the manifest text."""
-        return self.run(
-            template_args(
-                chart_dir,
-                values_files=values_files,
-                set_values=set_values,
-                release=release,
-                namespace=namespace,
-                kube_version=kube_version,
-                api_versions=api_versions,
-                is_upgrade=is_upgrade,
-            )
-        ).stdout
-
 
 def template_args(
     chart_dir: str | os.PathLike[str],

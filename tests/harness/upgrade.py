@@ -285,16 +285,21 @@ def released_tags(repo: Path) -> dict[SemVer, str]:
     return tags
 
 
+def newest_at_most(versions: Iterable[SemVer], current: SemVer) -> SemVer | None:
+    """The newest of `versions` that is not newer than `current`, if any."""
+    candidates = [v for v in versions if v <= current]
+    return max(candidates) if candidates else None
+
+
 def from_git_tag(repo: Path, current: SemVer, workdir: Path = UPGRADE_CACHE) -> PreviousRelease | None:
     """The newest tag standard-app-<version> with version <= current, via `git archive`.
 
     The tagged charts/ tree is unpacked into workdir/git-<commit>/ once (cached by commit).
     """
     tags = released_tags(repo)
-    candidates = sorted(v for v in tags if v <= current)
-    if not candidates:
+    version = newest_at_most(tags, current)
+    if version is None:
         return None
-    version = candidates[-1]
     tag = tags[version]
     commit = subprocess.run(
         ["git", "-C", str(repo), "rev-parse", f"{tag}^{{commit}}"],
@@ -347,10 +352,9 @@ def baseline_packages(baselines: Path = BASELINES_DIR) -> dict[SemVer, Path]:
 def from_baseline(current: SemVer, baselines: Path = BASELINES_DIR) -> PreviousRelease | None:
     """The newest committed baseline package with version <= current."""
     packages = baseline_packages(baselines)
-    candidates = sorted(v for v in packages if v <= current)
-    if not candidates:
+    version = newest_at_most(packages, current)
+    if version is None:
         return None
-    version = candidates[-1]
     package = packages[version]
     try:
         shown = package.relative_to(ROOT)
