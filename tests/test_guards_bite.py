@@ -56,7 +56,7 @@ BREAKS = [
         "common-lib/templates/_labels.tpl",
         SELECTOR_DEFINE_END,
         "app.kubernetes.io/component: {{ .component | quote }}\n"
-        'helm.sh/chart: {{ include "common-lib.names.chart" .context }}\n{{- end -}}',
+        'helm.sh/chart: {{ include "common-lib.names.chart" . }}\n{{- end -}}',
         "minimal",
         inv.NO_VERSION_IN_SELECTOR,
         ("Deployment/orders", "spec.selector.matchLabels.helm.sh/chart", "carries a version"),
@@ -74,9 +74,9 @@ BREAKS = [
     Break(
         "app-version-on-pod-labels",
         "common-lib/templates/_labels.tpl",
-        "{{- $labels := deepCopy (.context.Values.podLabels | default dict) -}}",
-        "{{- $labels := deepCopy (.context.Values.podLabels | default dict) -}}\n"
-        '{{- $_ := set $labels "app.kubernetes.io/version" .context.Values.image.tag -}}',
+        "{{- $labels := deepCopy (.app.podLabels | default dict) -}}",
+        "{{- $labels := deepCopy (.app.podLabels | default dict) -}}\n"
+        '{{- $_ := set $labels "app.kubernetes.io/version" .app.image.tag -}}',
         "minimal",
         inv.NO_VERSION_IN_SELECTOR,
         ("spec.template.metadata.labels.app.kubernetes.io/version",),
@@ -110,7 +110,7 @@ BREAKS = [
     ),
     Break(
         "migration-hook-delete-policy-removed",
-        "common-lib/templates/_migration.tpl",
+        "common-lib/templates/migration/_migration.tpl",
         "    helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded\n",
         "",
         "migration",
@@ -119,7 +119,7 @@ BREAKS = [
     ),
     Break(
         "test-hook-delete-policy-removed",
-        "common-lib/templates/_testpod.tpl",
+        "common-lib/templates/testpod/_testpod.tpl",
         "    helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded\n",
         "",
         "minimal",
@@ -129,9 +129,9 @@ BREAKS = [
     Break(
         # The schema refuses tests.image.tag "latest", so the break goes into the template.
         "latest-test-image-in-template",
-        "common-lib/templates/_testpod.tpl",
-        'image: {{ include "common-lib.images.image" .Values.tests.image | quote }}',
-        'image: {{ printf "%s:latest" .Values.tests.image.repository | quote }}',
+        "common-lib/templates/testpod/_testpod.tpl",
+        '"image" $app.tests.image',
+        '"image" (printf "%s:latest" $app.tests.image.repository)',
         "minimal",
         inv.IMAGE_TAG,
         ("Pod/orders-test", "spec.containers[test].image", ":latest"),
@@ -156,8 +156,8 @@ BREAKS = [
     ),
     Break(
         "test-pod-memory-limit-dropped",
-        "common-lib/templates/_testpod.tpl",
-        "        limits:\n          memory: 32Mi\n",
+        "common-lib/templates/testpod/_testpod.tpl",
+        '"limits" (dict "memory" "32Mi")',
         "",
         "minimal",
         inv.RESOURCES,
@@ -166,7 +166,7 @@ BREAKS = [
     Break(
         "readiness-probe-dropped",
         "common-lib/templates/_probes.tpl",
-        'readinessProbe:\n  {{- include "common-lib.probes.probe" (dict "type" $probes.type "probe" $probes.readiness) | nindent 2 }}\n',
+        'readinessProbe:\n  {{- include "common-lib.probes.probe" (dict "type" .type "probe" .readiness) | nindent 2 }}\n',
         "",
         "minimal",
         inv.PROBES,
@@ -174,9 +174,9 @@ BREAKS = [
     ),
     Break(
         "pod-labels-lose-selector",
-        "common-lib/templates/_deployment.tpl",
-        'labels: {{- include "common-lib.labels.pod" (dict "context" . "component" "app") | nindent 4 }}',
-        'labels: {{- include "common-lib.labels.pod" (dict "context" . "component" "web") | nindent 4 }}',
+        "common-lib/templates/deployment/_deployment.tpl",
+        'include "common-lib.pod.template" (dict "context" .context "app" $app "component" "app"',
+        'include "common-lib.pod.template" (dict "context" .context "app" $app "component" "web"',
         "minimal",
         inv.SELECTOR_SUBSET,
         ("Deployment/orders", "spec.selector", "not a subset of the pod labels"),
@@ -184,7 +184,7 @@ BREAKS = [
     Break(
         "chart-label-dropped",
         "common-lib/templates/_labels.tpl",
-        '  "helm.sh/chart" (include "common-lib.names.chart" $ctx)\n',
+        '  "helm.sh/chart" (include "common-lib.names.chart" .)\n',
         "",
         "minimal",
         inv.STANDARD_LABELS,
@@ -218,7 +218,7 @@ def test_guard_bites(chart_copy: Path, helm4, brk: Break):
 
 
 def test_plaintext_secret_guard_bites_behind_the_validation(chart_copy: Path, helm4):
-    """Two layers guard secrets: common-lib.validate.env rejects a secret-looking env
+    """Two layers guard secrets: common-lib.deployment.validate rejects a secret-looking env
     name at render time, and the invariant catches the literal if that rule is lost."""
     case = case_by_name("minimal")
     secret = ["env.DB_PASSWORD=hunter2"]
@@ -227,9 +227,9 @@ def test_plaintext_secret_guard_bites_behind_the_validation(chart_copy: Path, he
     assert "env.DB_PASSWORD: looks like a secret" in rejected.value.stderr
 
     edit(
-        chart_copy.parent / "common-lib/templates/_validate.tpl",
-        '{{- range $rule := list "image" "replicas" "env" ',
-        '{{- range $rule := list "image" "replicas" ',
+        chart_copy.parent / "common-lib/templates/deployment/_validate.tpl",
+        '{{- include "common-lib.validate.noSecretNames" (dict "key" "env" "values" $app.env "reference" "secretEnv") | nindent 0 }}\n',
+        "",
     )
     broken = render_chart(chart_copy, helm4, values_files=[case.values_file], set_values=secret).docs
     violations = inv.check_plaintext_secrets(broken, "minimal")

@@ -45,7 +45,7 @@ from tests.harness.yamlio import load_documents
 SNAPSHOT_DIR = Path(__file__).parent / "snapshots"
 
 # A template line every case renders: the Service's targetPort (common-lib).
-SERVICE_TPL = Path("common-lib/templates/_service.tpl")
+SERVICE_TPL = Path("common-lib/templates/service/_service.tpl")
 SERVICE_LINE, SERVICE_BROKEN = "targetPort: http\n", "targetPort: web\n"
 SERVICE_EXPLANATION = 'Service/orders: spec.ports[http].targetPort "http" -> "web"'
 

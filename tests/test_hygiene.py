@@ -103,7 +103,7 @@ def test_rules_bite_in_a_real_template(chart_copy: Path) -> None:
     """An edited copy of common-lib: the finding names the file, the line and the rule."""
     library = chart_copy.parent / "common-lib"
     before = {str(f) for f in hygiene.check_chart_templates(library)}
-    path = library / "templates" / "_service.tpl"
+    path = library / "templates" / "service" / "_service.tpl"
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace('{{- define "common-lib.service.base" -}}', '{{- define "service.base" -}}'), encoding="utf-8")
     line = next(i for i, l in enumerate(path.read_text().splitlines(), 1) if '"service.base"' in l)
@@ -209,7 +209,7 @@ def test_chart_lock_in_sync(chart_dir: Path, tmp_path: Path, helm_version) -> No
 def test_out_of_sync_lock_fails_the_build(tmp_path: Path, helm4) -> None:
     copy = _copy_locked_chart(STANDARD_APP, tmp_path)
     chart_yaml = copy / "Chart.yaml"
-    chart_yaml.write_text(chart_yaml.read_text().replace("    version: 1.0.0\n", "    version: 1.0.0\n    alias: lib\n", 1))
+    chart_yaml.write_text(chart_yaml.read_text().replace("    version: 2.0.0\n", "    version: 2.0.0\n    alias: lib\n", 1))
     with pytest.raises(HelmError) as failed:
         helm4.run(["dependency", "build", str(copy), "--skip-refresh"])
     assert "out of sync" in failed.value.stderr

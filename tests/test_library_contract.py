@@ -1,6 +1,7 @@
-"""common-lib's contract, tested through a consumer chart (issue 3, item 7).
+"""common-lib's contract, tested through a consumer chart with a values layout of its own.
 
-tests/consumer-chart/ depends on charts/common-lib (file://) and calls every helper:
+tests/consumer-chart/ depends on charts/common-lib (file://), maps its own, smaller values
+layout onto the library's App input (templates/_app.tpl) and calls every helper:
 templates/helpers.yaml records helper outputs as `HelperOutput` documents (a kind
 that exists only here), the other templates call the base templates with the
 consumer's own overrides, and templates/_consumer.tpl redefines helpers under the
@@ -81,36 +82,36 @@ assert len(LONG_RELEASE) == 53
 # (id, release, --set, expected name, expected fullname)
 NAME_CASES = [
     ("chart-name", "orders", (), "consumer", "orders-consumer"),
-    ("name-override", "orders", ("nameOverride=payments",), "payments", "orders-payments"),
-    ("release-contains-name", "orders-blue", ("nameOverride=orders",), "orders", "orders-blue"),
-    ("fullname-override", "orders", ("fullnameOverride=checkout",), "consumer", "checkout"),
+    ("name-override", "orders", ("title=payments",), "payments", "orders-payments"),
+    ("release-contains-name", "orders-blue", ("title=orders",), "orders", "orders-blue"),
+    ("fullname-override", "orders", ("fixedName=checkout",), "consumer", "checkout"),
     (
         # 53 + "-" + "checkout-orchestrator" is cut at 63, right after "checkout-": the
         # dangling "-" goes too.
         "long-release",
         LONG_RELEASE,
-        ("nameOverride=checkout-orchestrator",),
+        ("title=checkout-orchestrator",),
         "checkout-orchestrator",
         f"{LONG_RELEASE}-checkout",
     ),
     (
         "long-name-override",
         "orders",
-        ("nameOverride=" + "n" * 62 + "-tail-end",),
+        ("title=" + "n" * 62 + "-tail-end",),
         "n" * 62,
         "orders-" + "n" * 56,
     ),
     (
         "long-fullname-override",
         "orders",
-        ("fullnameOverride=" + "x" * 62 + "-yyyy",),
+        ("fixedName=" + "x" * 62 + "-yyyy",),
         "consumer",
         "x" * 62,
     ),
     (
         "long-fullname-override-double-hyphen",
         "orders",
-        ("fullnameOverride=" + "x" * 61 + "--yyy",),
+        ("fixedName=" + "x" * 61 + "--yyy",),
         "consumer",
         "x" * 61,
     ),
@@ -159,7 +160,7 @@ def test_suffixed_names_stay_valid_and_keep_the_suffix(helm_version, release, se
 
 
 def test_suffix_at_the_limit_keeps_the_name_full_length(helm_version):
-    result = render_consumer(helm_version, set_values=("fullnameOverride=" + "x" * 62 + "-yyyy",))
+    result = render_consumer(helm_version, set_values=("fixedName=" + "x" * 62 + "-yyyy",))
     assert outputs(result)["names"]["suffixed"]["migrate"] == "x" * 55 + "-migrate"
 
 
@@ -230,7 +231,7 @@ def test_labels_extra_labels_never_change_the_selector(helm_version):
     ids=["build-metadata", "pre-release", "trailing-dot", "underscores", "128-characters"],
 )
 def test_version_label_is_a_valid_label_value_for_any_tag(helm_version, tag):
-    standard = outputs(render_consumer(helm_version, set_values=(f"image.tag={tag}",)))["labels"]["standard"]
+    standard = outputs(render_consumer(helm_version, set_values=(f"workload.image.tag={tag}",)))["labels"]["standard"]
     version = standard["app.kubernetes.io/version"]
     assert len(version) <= 63 and LABEL_VALUE.match(version), (
         f"image.tag {tag!r} gives the invalid label value {version!r}"
@@ -238,7 +239,7 @@ def test_version_label_is_a_valid_label_value_for_any_tag(helm_version, tag):
 
 
 def test_digest_only_image_has_no_version_label(helm_version):
-    result = render_consumer(helm_version, set_values=("image.tag=", f"image.digest={DIGEST}"))
+    result = render_consumer(helm_version, set_values=("workload.image.tag=", f"workload.image.digest={DIGEST}"))
     assert "app.kubernetes.io/version" not in outputs(result)["labels"]["standard"]
 
 
@@ -475,7 +476,7 @@ def test_validation_fails_once_with_the_consumers_name(helm_version):
     with pytest.raises(HelmError) as excinfo:
         render_consumer(
             helm_version,
-            set_values=("image.tag=latest", "autoscaling.enabled=true", "autoscaling.minReplicas=5"),
+            set_values=("workload.image.tag=latest", "scaling.enabled=true", "scaling.min=5"),
         )
     stderr = excinfo.value.stderr
     assert "consumer: invalid values:" in stderr
@@ -544,7 +545,7 @@ def test_an_unprefixed_library_helper_would_be_shadowed(helm_version, tmp_path):
     # As if common-lib had named the helper "names.fullname": its define and every
     # call (the library's and the consumer's) use the bare name; _consumer.tpl
     # still defines its own "names.fullname".
-    calls = [*(library / "templates").glob("_*.tpl"), *(consumer / "templates").glob("*.yaml")]
+    calls = [*(library / "templates").rglob("_*.tpl"), *(consumer / "templates").glob("*.yaml")]
     for tpl in calls:
         text = tpl.read_text(encoding="utf-8")
         tpl.write_text(text.replace('"common-lib.names.fullname"', '"names.fullname"'), encoding="utf-8")
@@ -593,7 +594,7 @@ def test_only_common_lib_defines_common_lib_names():
 
 def test_library_templates_are_helpers_only():
     # (define prefixes and the ban on `template` are hygiene rules: tests/test_hygiene.py)
-    files = sorted(p.name for p in (COMMON_LIB / "templates").iterdir())
+    files = sorted(p.name for p in (COMMON_LIB / "templates").rglob("*") if p.is_file())
     assert files and all(f.startswith("_") and f.endswith(".tpl") for f in files), files
 
 
@@ -622,15 +623,15 @@ def test_every_public_helper_has_a_usage_comment():
 _COMMENT = re.compile(r"{{-?\s*/\*.*?\*/\s*-?}}", re.DOTALL)
 _INCLUDE = re.compile(r'include\s+"([^"]+)"')
 _REFERENCE = re.compile(r'"(common-lib\.[^"]+)"')  # include "x", or a template name passed to util.object
-_DYNAMIC_VALIDATE = 'include (printf "common-lib.validate.%s"'
+_DYNAMIC_VALIDATE = 'include (printf "common-lib.%s.validate"'
 
 
 def _call_graph() -> dict[str, set[str]]:
     """define -> the helpers its body refers to (comments stripped, so usage examples
-    do not count). Base templates reach their `.base` through util.object's
-    "template" argument; validate.values calls the validate.* rules through printf."""
+    do not count). Entry points reach their `.base` through util.object's "template"
+    argument; validate.app calls each kind's `<kind>.validate` through printf."""
     graph: dict[str, set[str]] = {}
-    for path in sorted((COMMON_LIB / "templates").glob("_*.tpl")):
+    for path in sorted((COMMON_LIB / "templates").rglob("_*.tpl")):
         text = _COMMENT.sub("", path.read_text(encoding="utf-8"))
         starts = [(m.start(), m.group(1)) for m in DEFINE.finditer(text)]
         for index, (start, name) in enumerate(starts):
@@ -638,7 +639,7 @@ def _call_graph() -> dict[str, set[str]]:
             body = text[start:end]
             graph[name] = set(_REFERENCE.findall(body)) - {name}
             if _DYNAMIC_VALIDATE in body:
-                graph[name] |= {n for n in _public_helpers() if n.startswith("common-lib.validate.")}
+                graph[name] |= {n for n in _public_helpers() if n.endswith(".validate")}
     return graph
 
 

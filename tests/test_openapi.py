@@ -103,7 +103,7 @@ def _edit(path: Path, old: str, new: str) -> None:
 def test_gate_fails_on_unknown_field_in_a_template(chart_copy: Path, helm4) -> None:
     """startingDeadlineSeconds belongs to CronJob, not Job: the sweep names case, resource, field, rule."""
     _edit(
-        chart_copy.parent / "common-lib" / "templates" / "_migration.tpl",
+        chart_copy.parent / "common-lib" / "templates" / "migration" / "_migration.tpl",
         "  backoffLimit: 0\n",
         "  backoffLimit: 0\n  startingDeadlineSeconds: 60\n",
     )

@@ -199,7 +199,7 @@ def _record(node: dict, path: str) -> st.SearchStrategy:
 
 
 # Records whose draws should usually set one of these keys (non-empty): the chart requires
-# a tag or a digest (common-lib.validate.image), which the schema cannot say.
+# a tag or a digest (common-lib.deployment.validate), which the schema cannot say.
 PREFERRED_KEYS = {"image": ("tag", "digest")}
 
 
@@ -557,7 +557,7 @@ def test_passthrough_paths_are_known() -> None:
 
 def test_rule_messages_are_recognised() -> None:
     """The outcome classifier accepts the chart's rule format and refuses anything else."""
-    stderr = "Error: execution error at (standard-app/templates/validate.yaml:2:4): \n\nstandard-app: invalid values:\n  - image.tag: \"latest\" is not allowed (got \"latest\")\n  - sidecars[0].image: needs an immutable tag\n"
+    stderr = "Error: execution error at (standard-app/templates/tests/test-connection.yaml:1:4): \n\nstandard-app: invalid values:\n  - image.tag: \"latest\" is not allowed (got \"latest\")\n  - sidecars[0].image: needs an immutable tag\n"
     assert rule_rejections(stderr) == ["image.tag", "sidecars[0].image"]
     assert all(schema_has_path(k) for k in rule_rejections(stderr))
     assert not schema_has_path("image.tagg") and schema_has_path("env.ANY_NAME")

@@ -109,7 +109,7 @@ def _add_selector_label(chart: Path) -> None:
 
 def _rename_deployment(chart: Path) -> None:
     _edit_re(
-        chart.parent / "common-lib" / "templates" / "_deployment.tpl",
+        chart.parent / "common-lib" / "templates" / "deployment" / "_deployment.tpl",
         r'^(  name: \{\{ )include "common-lib\.names\.fullname" \.',
         r'\1printf "%s-web" (include "common-lib.names.fullname" .)',
     )
@@ -209,7 +209,7 @@ def test_headless_service_is_breaking_but_a_type_change_is_a_notice(chart_copy: 
     assert patchable.problems() == [], patchable.text()
     assert [(f.field, f.old, f.new, f.breaking) for f in patchable.findings] == [("spec.type", "ClusterIP", "LoadBalancer", False)]
 
-    _edit_re(chart_copy.parent / "common-lib" / "templates" / "_service.tpl", r"^(  type: \{\{ .Values.service.type.*\}\})$",
+    _edit_re(chart_copy.parent / "common-lib" / "templates" / "service" / "_service.tpl", r"^(  type: \{\{ .app.service.type.*\}\})$",
              r"\1\n  clusterIP: None")
     headless = _report(chart_copy, previous, helm4, ["minimal"])
     assert [(f.resource, f.field, f.new) for f in headless.breaking] == [("Service/orders", "spec.clusterIP", "None")], headless.text()

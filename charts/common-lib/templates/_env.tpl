@@ -1,6 +1,8 @@
 {{/*
 common-lib.env.vars: a container's `env` list from plain values and Secret references,
-plain values first, then Secret references, each sorted by name. Secrets are only ever referenced (secretKeyRef), never written.
+plain values first, then Secret references, each sorted by name. Secrets are only ever
+referenced (secretKeyRef), never written.
+Input: (dict "env" {NAME: value} "secretEnv" {NAME: {secretName, key}})
 Usage:
   env: {{- include "common-lib.env.vars" (dict "env" .Values.env "secretEnv" .Values.secretEnv) | nindent 12 }}
 */}}

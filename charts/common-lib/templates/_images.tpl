@@ -1,6 +1,7 @@
 {{/*
-common-lib.images.image: an image reference from {repository, tag, digest}. A digest
-wins over the tag (`repo@sha256:...`); otherwise `repo:tag`.
+common-lib.images.image: an image reference from an Image {repository, tag, digest}. A
+digest wins over the tag (`repo@sha256:...`); otherwise `repo:tag`.
+Input: an Image (dict "repository" ... "tag" ... "digest" ...)
 Usage:
   image: {{ include "common-lib.images.image" .Values.image | quote }}
 */}}

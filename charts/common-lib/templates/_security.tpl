@@ -1,22 +1,23 @@
 {{/*
 common-lib.security.podSecurityContext: the restricted Pod Security Standard pod context
-(runAsNonRoot, seccomp RuntimeDefault) with `.Values.podSecurityContext` merged over it.
-No runAsUser/fsGroup is set: OpenShift's restricted SCC assigns a UID from the namespace
-range and rejects a fixed one. The image must declare a numeric non-root USER.
+(runAsNonRoot, seccomp RuntimeDefault) with an override merged over it (`null` drops a
+default). No runAsUser/fsGroup is set: OpenShift's restricted SCC assigns a UID from the
+namespace range and rejects a fixed one. The image must declare a numeric non-root USER.
+Input: an override map, or nil
 Usage:
-  securityContext: {{- include "common-lib.security.podSecurityContext" . | nindent 8 }}
+  securityContext: {{- include "common-lib.security.podSecurityContext" .Values.podSecurityContext | nindent 8 }}
 */}}
 {{- define "common-lib.security.podSecurityContext" -}}
 {{- $context := dict "runAsNonRoot" true "seccompProfile" (dict "type" "RuntimeDefault") -}}
-{{- $_ := include "common-lib.util.merge" (list $context (.Values.podSecurityContext | default dict)) -}}
+{{- $_ := include "common-lib.util.merge" (list $context .) -}}
 {{- toYaml $context -}}
 {{- end -}}
 
 {{/*
 common-lib.security.containerSecurityContext: the restricted container context (no
 privilege escalation, all capabilities dropped, read-only root filesystem, non-root,
-seccomp RuntimeDefault) with an override merged over it. Pass `.Values.containerSecurityContext`
-for the app container, or a sidecar's own `securityContext`.
+seccomp RuntimeDefault) with an override merged over it (`null` drops a default).
+Input: an override map, or nil
 Usage:
   securityContext: {{- include "common-lib.security.containerSecurityContext" .Values.containerSecurityContext | nindent 12 }}
 */}}
@@ -29,21 +30,23 @@ Usage:
   "capabilities" (dict "drop" (list "ALL"))
   "seccompProfile" (dict "type" "RuntimeDefault")
 -}}
-{{- $_ := include "common-lib.util.merge" (list $context (. | default dict)) -}}
+{{- $_ := include "common-lib.util.merge" (list $context .) -}}
 {{- toYaml $context -}}
 {{- end -}}
 
 {{/*
-common-lib.security.tmpVolume / tmpVolumeMount: the writable /tmp every container gets,
-because the root filesystem is read-only.
+common-lib.security.tmpVolume / common-lib.security.tmpVolumeMount: the writable /tmp, an
+emptyDir, because the root filesystem is read-only. common-lib.pod.spec adds the volume
+when one of its containers asks for `tmp`; common-lib.container.spec adds the mount.
+Input: tmpVolume (dict "sizeLimit" "64Mi"); tmpVolumeMount none
 Usage:
-  volumes: {{- include "common-lib.security.tmpVolume" . | nindent 8 }}
-  volumeMounts: {{- include "common-lib.security.tmpVolumeMount" . | nindent 12 }}
+  volumes: {{- include "common-lib.security.tmpVolume" (dict "sizeLimit" "64Mi") | nindent 2 }}
+  volumeMounts: {{- include "common-lib.security.tmpVolumeMount" dict | nindent 2 }}
 */}}
 {{- define "common-lib.security.tmpVolume" -}}
 - name: tmp
   emptyDir:
-    sizeLimit: {{ .Values.tmpSizeLimit | default "64Mi" }}
+    sizeLimit: {{ .sizeLimit | default "64Mi" }}
 {{- end -}}
 
 {{- define "common-lib.security.tmpVolumeMount" -}}

@@ -2,6 +2,7 @@
 common-lib.util.merge: deep-merges a source map into a destination map, in place.
 The source wins, including `false`, `0` and `""` (sprig's mergeOverwrite skips those),
 and a source value of `null` removes the key. Maps merge recursively; lists are replaced.
+Input: (list $destination $source)
 Usage:
   {{- $_ := include "common-lib.util.merge" (list $dest $overrides) }}
 */}}
@@ -20,16 +21,19 @@ Usage:
 {{- end -}}
 
 {{/*
-common-lib.util.object: renders a base template and, when the caller passes overrides,
-merges them into it (common-lib.util.merge) and prints the result as YAML; without
-overrides it prints the base as written. A base template that renders nothing (a
-disabled feature) prints nothing.
-Usage (inside a base template such as common-lib.service):
-  {{- include "common-lib.util.object" (dict "template" "common-lib.service.base" "context" .context "overrides" .overrides) }}
+common-lib.util.object: the body of every object entry point. It validates the App
+first (common-lib.validate.app, once per render), renders the kind's base template with
+the same input and, when the caller passes overrides, merges them into the object
+(common-lib.util.merge). A base template that renders nothing (a disabled feature)
+prints nothing.
+Input: (dict "template" "common-lib.<kind>.base" "input" <the entry point's input>)
+Usage (the body of an entry point such as common-lib.service):
+  {{- include "common-lib.util.object" (dict "template" "common-lib.service.base" "input" .) -}}
 */}}
 {{- define "common-lib.util.object" -}}
-{{- $yaml := include .template .context -}}
-{{- if and (trim $yaml) (not .overrides) -}}
+{{- $_ := include "common-lib.validate.app" .input -}}
+{{- $yaml := include .template .input -}}
+{{- if and (trim $yaml) (not .input.overrides) -}}
 {{- /* Nothing to merge: print the base as written, which saves a YAML round trip per
 object: about 3 ms of the chart's 11 ms render overhead, measured with make bench. */ -}}
 {{- trim $yaml -}}
@@ -38,7 +42,7 @@ object: about 3 ms of the chart's 11 ms render overhead, measured with make benc
   {{- if hasKey $object "Error" -}}
     {{- fail (printf "common-lib: template %s rendered invalid YAML: %s\n%s" .template (get $object "Error") $yaml) -}}
   {{- end -}}
-  {{- $_ := include "common-lib.util.merge" (list $object (.overrides | default dict)) -}}
+  {{- $_ := include "common-lib.util.merge" (list $object .input.overrides) -}}
   {{- toYaml $object -}}
 {{- end -}}
 {{- end -}}
@@ -47,6 +51,7 @@ object: about 3 ms of the chart's 11 ms render overhead, measured with make benc
 common-lib.util.string: a scalar as the string a person wrote. YAML numbers reach
 templates as float64, and Go prints 1000000 as "1e+06"; toJson prints "1000000".
 Strings stay as they are, booleans become "true"/"false".
+Input: a scalar
 Usage:
   value: {{ include "common-lib.util.string" $value | quote }}
 */}}

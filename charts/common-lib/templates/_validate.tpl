@@ -1,98 +1,60 @@
 {{/*
-Validation: cross-field rules that values.schema.json cannot express. Each rule helper
-prints one message per problem ("<key path>: <problem> (got <value>); <what is allowed>"),
-or nothing. common-lib.validate.values runs them all and fails once, listing every
-problem, before any object is rendered.
-Usage (one template of the consumer chart, e.g. templates/validate.yaml):
-  {{- include "common-lib.validate.values" . | nindent 0 }}
+common-lib.validate.app: runs the rules of every kind against the App, collects every
+problem and fails once, listing them all ("<key path>: <problem> (got <value>); <what is
+allowed>"). Every object entry point calls it through common-lib.util.object, so a
+consumer cannot forget it; it runs once per App and render (remembered on the chart's
+root context, keyed by the App's full name). The rules live with their kind, in
+templates/<kind>/_validate.tpl, each printing one line per problem.
+Input: the scope (dict "context" $ "app" $app)
+Usage (only needed by a chart that renders no entry point):
+  {{- include "common-lib.validate.app" (dict "context" $ "app" .Values) }}
 */}}
-{{- define "common-lib.validate.values" -}}
+{{- define "common-lib.validate.app" -}}
+{{- $done := get .context "common-lib.validated" | default dict -}}
+{{- $key := include "common-lib.names.fullname" . -}}
+{{- if not (hasKey $done $key) -}}
+{{- $_ := set $done $key true -}}
+{{- $_ := set .context "common-lib.validated" $done -}}
 {{- $messages := list -}}
-{{- range $rule := list "image" "replicas" "env" "resources" "externalSecret" "ingress" "migration" "sidecars" -}}
-{{- $out := include (printf "common-lib.validate.%s" $rule) $ | trim -}}
+{{- range $kind := list "deployment" "hpa" "pdb" "configmap" "externalsecret" "ingress" "migration" -}}
+{{- $out := include (printf "common-lib.%s.validate" $kind) $ | trim -}}
 {{- if $out -}}
-{{- $messages = concat $messages (splitList "\n" $out) -}}
+{{- $messages = concat $messages (compact (splitList "\n" $out)) -}}
 {{- end -}}
 {{- end -}}
 {{- if $messages -}}
-{{- fail (printf "\n\n%s: invalid values:\n  - %s\n" $.Chart.Name (join "\n  - " $messages)) -}}
+{{- fail (printf "\n\n%s: invalid values:\n  - %s\n" .context.Chart.Name (join "\n  - " $messages)) -}}
 {{- end -}}
 {{- end -}}
-
-{{/*
-common-lib.validate.image: a repository, and a tag or a digest; never the tag `latest`.
-Usage:
-  {{ include "common-lib.validate.image" . }}
-*/}}
-{{- define "common-lib.validate.image" -}}
-{{- $image := .Values.image -}}
-{{- if not $image.repository }}
-image.repository: is required (got empty); set the image repository, e.g. registry.example.com/shop/orders
-{{- end }}
-{{- if and (not $image.tag) (not $image.digest) }}
-image.tag: is required unless image.digest is set (got empty); set an immutable tag such as "1.4.2" or a digest "sha256:..."
-{{- end }}
-{{- if and (eq (toString $image.tag) "latest") (not $image.digest) }}
-image.tag: "latest" is not allowed (got "latest"); deploy an immutable tag such as "1.4.2", or set image.digest
-{{- end }}
 {{- end -}}
 
 {{/*
-common-lib.validate.replicas: HPA bounds in order, and a PDB that can never block a drain.
+common-lib.validate.noSecretNames: one line per key of a plain map whose name looks like a
+secret (PASSWORD, TOKEN, API_KEY, ...): such values must be referenced, never written.
+Input: (dict "key" "env" "values" {NAME: value} "reference" "secretEnv")
 Usage:
-  {{ include "common-lib.validate.replicas" . }}
+  {{ include "common-lib.validate.noSecretNames" (dict "key" "env" "values" .app.env "reference" "secretEnv") }}
 */}}
-{{- define "common-lib.validate.replicas" -}}
-{{- $hpa := .Values.autoscaling -}}
-{{- if and $hpa.enabled (gt (int $hpa.minReplicas) (int $hpa.maxReplicas)) }}
-autoscaling.minReplicas: must be at most autoscaling.maxReplicas (got minReplicas={{ $hpa.minReplicas }}, maxReplicas={{ $hpa.maxReplicas }})
-{{- end }}
-{{- if .Values.podDisruptionBudget.enabled }}
-{{- $min := int (include "common-lib.pdb.minReplicas" .) }}
-{{- if and (gt $min 1) (ge (int .Values.podDisruptionBudget.maxUnavailable) $min) }}
-podDisruptionBudget.maxUnavailable: must be below the replica count {{ $min }} (got {{ .Values.podDisruptionBudget.maxUnavailable }}); it would let every pod go at once
-{{- end }}
-{{- end }}
-{{- end -}}
-
-{{/*
-common-lib.validate.env: no secret material in plain env or config (names that look like
-secrets must come from secretEnv or an ExternalSecret), and no name set twice.
-Usage:
-  {{ include "common-lib.validate.env" . }}
-*/}}
-{{- define "common-lib.validate.env" -}}
-{{- $secretish := "(?i)(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL)" -}}
-{{- range $source := list (list "env" .Values.env "secretEnv") (list "config" .Values.config "secretEnv") (list "migration.env" .Values.migration.env "migration.secretEnv") -}}
-{{- range $name, $value := index $source 1 | default dict -}}
-{{- if regexMatch $secretish $name }}
-{{ index $source 0 }}.{{ $name }}: looks like a secret and must not be written into values; reference it with {{ index $source 2 }}.{{ $name }}: {secretName: <existing Secret>, key: <key>} or an ExternalSecret
-{{- end }}
-{{- end -}}
-{{- end -}}
-{{- range $name, $_ := .Values.secretEnv | default dict -}}
-{{- if hasKey ($.Values.env | default dict) $name }}
-env.{{ $name }}: is also set in secretEnv.{{ $name }}; set it in one place only
+{{- define "common-lib.validate.noSecretNames" -}}
+{{- $ctx := . -}}
+{{- range $name, $_ := .values | default dict -}}
+{{- if regexMatch "(?i)(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL)" $name }}
+{{ $ctx.key }}.{{ $name }}: looks like a secret and must not be written into values; reference it with {{ $ctx.reference }}.{{ $name }}: {secretName: <existing Secret>, key: <key>} or an ExternalSecret
 {{- end }}
 {{- end -}}
 {{- end -}}
 
 {{/*
-common-lib.validate.resources: the app container, and the migration container when it has
-resources of its own, request cpu and memory (neither zero); own migration resources
-also limit memory (the app's limit comes from values.yaml).
+common-lib.validate.requests: one line per required resource field that is missing or
+zero (requests.cpu and requests.memory; limits.memory when asked for).
+Input: (dict "key" "resources" "resources" {..} "fields" (list "requests.cpu" "requests.memory"))
 Usage:
-  {{ include "common-lib.validate.resources" . }}
+  {{ include "common-lib.validate.requests" (dict "key" "resources" "resources" .app.resources "fields" (list "requests.cpu" "requests.memory")) }}
 */}}
-{{- define "common-lib.validate.resources" -}}
-{{- $sets := list (list "resources" .Values.resources (list "requests.cpu" "requests.memory")) -}}
-{{- if .Values.migration.resources -}}
-{{- $sets = append $sets (list "migration.resources" .Values.migration.resources (list "requests.cpu" "requests.memory" "limits.memory")) -}}
-{{- end -}}
-{{- range $set := $sets -}}
-{{- $key := index $set 0 -}}
-{{- $r := index $set 1 | default dict -}}
-{{- range $field := index $set 2 -}}
+{{- define "common-lib.validate.requests" -}}
+{{- $key := .key -}}
+{{- $r := .resources | default dict -}}
+{{- range $field := .fields -}}
 {{- $parts := splitList "." $field -}}
 {{- $group := get $r (index $parts 0) | default dict -}}
 {{- $present := and (kindIs "map" $group) (hasKey $group (index $parts 1)) -}}
@@ -100,6 +62,5 @@ Usage:
 {{- if or (not $present) (regexMatch "^0*(\\.0*)?[A-Za-z]*$" (toString $value)) }}
 {{ $key }}.{{ $field }}: is required and must be above zero (got {{ if $present }}{{ $value }}{{ else }}none{{ end }}); e.g. {{ ternary "100m" "128Mi" (eq $field "requests.cpu") }}
 {{- end }}
-{{- end -}}
 {{- end -}}
 {{- end -}}

@@ -1,34 +1,36 @@
 {{/*
-common-lib.ingress: a networking.k8s.io/v1 Ingress to the Service, when `ingress.enabled`.
-TLS Secrets are referenced by name, never created here.
+common-lib.ingress: a networking.k8s.io/v1 Ingress to the Service, when the App's
+`ingress.enabled`. TLS Secrets are referenced by name, never created here.
+Input: (dict "context" $ "app" $app "overrides" {..})
 Usage:
-  {{- include "common-lib.ingress" (dict "context" . "overrides" (dict)) | nindent 0 }}
+  {{- include "common-lib.ingress" (dict "context" . "app" .Values) | nindent 0 }}
 */}}
 {{- define "common-lib.ingress" -}}
-{{- include "common-lib.util.object" (dict "template" "common-lib.ingress.base" "context" .context "overrides" .overrides) -}}
+{{- include "common-lib.util.object" (dict "template" "common-lib.ingress.base" "input" .) -}}
 {{- end -}}
 
 {{- define "common-lib.ingress.base" -}}
-{{- if .Values.ingress.enabled }}
+{{- $ingress := .app.ingress -}}
+{{- if $ingress.enabled }}
 {{- $service := include "common-lib.names.fullname" . }}
 apiVersion: networking.k8s.io/v1
 kind: Ingress
 metadata:
   name: {{ $service | quote }}
-  namespace: {{ .Release.Namespace | quote }}
-  labels: {{- include "common-lib.labels.standard" (dict "context" . "component" "app") | nindent 4 }}
-  {{- with .Values.ingress.annotations }}
+  namespace: {{ .context.Release.Namespace | quote }}
+  labels: {{- include "common-lib.labels.standard" (dict "context" .context "app" .app "component" "app") | nindent 4 }}
+  {{- with $ingress.annotations }}
   annotations: {{- toYaml . | nindent 4 }}
   {{- end }}
 spec:
-  {{- with .Values.ingress.className }}
+  {{- with $ingress.className }}
   ingressClassName: {{ . | quote }}
   {{- end }}
-  {{- with .Values.ingress.tls }}
+  {{- with $ingress.tls }}
   tls: {{- toYaml . | nindent 4 }}
   {{- end }}
   rules:
-    {{- range .Values.ingress.hosts }}
+    {{- range $ingress.hosts }}
     - host: {{ .host | quote }}
       http:
         paths:

@@ -1,0 +1,77 @@
+{{/*
+common-lib.migration.argocdPhases: the Argo CD sync phases that match the Helm hook
+phases in the App's `migration.hooks` (pre-* -> PreSync, post-* -> PostSync).
+Input: the scope (dict "context" $ "app" $app)
+Usage:
+  argocd.argoproj.io/hook: {{ include "common-lib.migration.argocdPhases" (dict "context" $ "app" .Values) | quote }}
+*/}}
+{{- define "common-lib.migration.argocdPhases" -}}
+{{- $phases := list -}}
+{{- range splitList "," .app.migration.hooks -}}
+{{- $phases = append $phases (ternary "PreSync" "PostSync" (hasPrefix "pre-" (trim .))) -}}
+{{- end -}}
+{{- $phases | uniq | join "," -}}
+{{- end -}}
+
+{{/*
+common-lib.migration.job: the database migration Job, a Helm hook (pre-install,pre-upgrade
+by default) that runs before the new pods. It never retries (backoffLimit 0), is stopped
+after `activeDeadlineSeconds`, is replaced on the next run (before-hook-creation) and deleted
+on success (hook-succeeded), so a failed Job stays for debugging. It runs the app image with
+the app's security contexts and pull secrets, through the same pod and container spec as
+the app; credentials come only from Secrets that exist before install (secretKeyRef). A
+rollback never runs it backwards: migrations must be forward-compatible with the previous
+release.
+Input: (dict "context" $ "app" $app "overrides" {..})
+Usage:
+  {{- include "common-lib.migration.job" (dict "context" . "app" .Values) | nindent 0 }}
+*/}}
+{{- define "common-lib.migration.job" -}}
+{{- include "common-lib.util.object" (dict "template" "common-lib.migration.base" "input" .) -}}
+{{- end -}}
+
+{{- define "common-lib.migration.base" -}}
+{{- $app := .app -}}
+{{- $m := $app.migration -}}
+{{- if $m.enabled }}
+{{- $pod := dict
+  "restartPolicy" "Never"
+  "serviceAccountName" $m.serviceAccountName
+  "securityContext" $app.podSecurityContext
+  "imagePullSecrets" $app.imagePullSecrets
+  "tmpSizeLimit" $app.tmpSizeLimit
+}}
+{{- $container := dict
+  "name" "migrate"
+  "image" $app.image
+  "imagePullPolicy" $app.image.pullPolicy
+  "command" $m.command
+  "args" $m.args
+  "env" $m.env
+  "secretEnv" $m.secretEnv
+  "resources" $m.resources
+  "fallbackResources" $app.resources
+  "securityContext" $app.containerSecurityContext
+  "tmp" true
+}}
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: {{ include "common-lib.names.suffixed" (dict "context" .context "app" $app "suffix" "migrate") | quote }}
+  namespace: {{ .context.Release.Namespace | quote }}
+  labels: {{- include "common-lib.labels.standard" (dict "context" .context "app" $app "component" "migration") | nindent 4 }}
+  annotations:
+    helm.sh/hook: {{ $m.hooks | quote }}
+    helm.sh/hook-weight: {{ $m.hookWeight | toString | quote }}
+    helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded
+    {{- if $m.argocd }}
+    argocd.argoproj.io/hook: {{ include "common-lib.migration.argocdPhases" . | quote }}
+    argocd.argoproj.io/hook-delete-policy: BeforeHookCreation,HookSucceeded
+    argocd.argoproj.io/sync-wave: {{ $m.hookWeight | toString | quote }}
+    {{- end }}
+spec:
+  backoffLimit: 0
+  activeDeadlineSeconds: {{ $m.activeDeadlineSeconds }}
+  template: {{- include "common-lib.pod.template" (dict "context" .context "app" $app "component" "migration" "pod" $pod "containers" (list $container)) | nindent 4 }}
+{{- end }}
+{{- end -}}

@@ -1,0 +1,35 @@
+{{/*
+common-lib.migration.validate: an enabled migration has a command, no secret-looking
+plain env, cpu and memory requests and a memory limit when it has resources of its own
+and, as a pre-install hook, uses only objects that exist before the release does: not
+the chart's own ServiceAccount, not the Secret the chart's ExternalSecret will write
+(both are created after pre-install hooks; by pre-upgrade and post-* hooks they exist).
+Input: the scope (dict "context" $ "app" $app)
+Usage:
+  {{ include "common-lib.migration.validate" (dict "context" $ "app" .Values) }}
+*/}}
+{{- define "common-lib.migration.validate" -}}
+{{- $app := .app -}}
+{{- $m := $app.migration -}}
+{{- include "common-lib.validate.noSecretNames" (dict "key" "migration.env" "values" $m.env "reference" "migration.secretEnv") | nindent 0 }}
+{{- if $m.resources }}
+{{- include "common-lib.validate.requests" (dict "key" "migration.resources" "resources" $m.resources "fields" (list "requests.cpu" "requests.memory" "limits.memory")) | nindent 0 }}
+{{- end }}
+{{- if $m.enabled }}
+{{- if not $m.command }}
+migration.command: is required when migration.enabled is true (got []); e.g. ["./migrate", "up"]
+{{- end }}
+{{- $preInstall := has "pre-install" (splitList "," (nospace $m.hooks)) }}
+{{- if and $preInstall $app.serviceAccount.create (eq (toString $m.serviceAccountName) (include "common-lib.names.serviceAccount" .)) }}
+migration.serviceAccountName: names the ServiceAccount this chart creates (got {{ $m.serviceAccountName | quote }}), which does not exist yet when the pre-install hook runs; use one that exists before install, or leave it empty for the namespace's default
+{{- end }}
+{{- if and $preInstall $app.externalSecret.enabled }}
+{{- $target := include "common-lib.externalsecret.secretName" . }}
+{{- range $name, $ref := $m.secretEnv | default dict }}
+{{- if eq (toString $ref.secretName) $target }}
+migration.secretEnv.{{ $name }}.secretName: is the ExternalSecret's target {{ $target | quote }}, which is created after the hook runs (got {{ $ref.secretName | quote }}); reference a Secret that exists before install
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end -}}

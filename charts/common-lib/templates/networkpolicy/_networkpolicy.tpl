@@ -1,0 +1,42 @@
+{{/*
+common-lib.networkpolicy: covers every pod of the release and admits ingress only on the
+declared ports (the container port, and the metrics port when it is separate), from the
+App's `networkPolicy.from` peers or, when that is empty, from any source. The migration
+and test pods declare no ports, so nothing reaches them. Egress is not restricted.
+Input: (dict "context" $ "app" $app "overrides" {..})
+Usage:
+  {{- include "common-lib.networkpolicy" (dict "context" . "app" .Values) | nindent 0 }}
+*/}}
+{{- define "common-lib.networkpolicy" -}}
+{{- include "common-lib.util.object" (dict "template" "common-lib.networkpolicy.base" "input" .) -}}
+{{- end -}}
+
+{{- define "common-lib.networkpolicy.base" -}}
+{{- if .app.networkPolicy.enabled }}
+{{- $scope := dict "context" .context "app" .app "component" "app" }}
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: {{ include "common-lib.names.fullname" . | quote }}
+  namespace: {{ .context.Release.Namespace | quote }}
+  labels: {{- include "common-lib.labels.standard" $scope | nindent 4 }}
+spec:
+  podSelector:
+    {{- /* Every pod of the release (app, migration hook, helm test), not only the app: the
+    hook pods serve no port, so they get no ingress at all. */}}
+    matchLabels: {{- omit (include "common-lib.labels.selector" $scope | fromYaml) "app.kubernetes.io/component" | toYaml | nindent 6 }}
+  policyTypes:
+    - Ingress
+  ingress:
+    - ports:
+        - port: http
+          protocol: TCP
+        {{- if include "common-lib.metrics.containerPort" . }}
+        - port: metrics
+          protocol: TCP
+        {{- end }}
+      {{- with .app.networkPolicy.from }}
+      from: {{- toYaml . | nindent 8 }}
+      {{- end }}
+{{- end }}
+{{- end -}}

@@ -1,0 +1,69 @@
+{{/*
+common-lib.pod.template: a pod template (metadata and spec) for a workload of the App:
+the pod labels of the component, the given annotations, and common-lib.pod.spec.
+Input: (dict "context" $ "app" $app "component" "app" "annotations" {..} "pod" Pod "containers" [Container...])
+Usage:
+  template: {{- include "common-lib.pod.template" (dict "context" .context "app" .app "component" "app" "pod" $pod "containers" $containers) | nindent 4 }}
+*/}}
+{{- define "common-lib.pod.template" -}}
+metadata:
+  labels: {{- include "common-lib.labels.pod" . | nindent 4 }}
+  {{- with .annotations }}
+  annotations: {{- toYaml . | nindent 4 }}
+  {{- end }}
+spec: {{- include "common-lib.pod.spec" . | nindent 2 }}
+{{- end -}}
+
+{{/*
+common-lib.pod.spec: the one pod spec every workload uses. It adds what every pod of the
+platform has: no service links, the restricted pod security context with the pod's
+override merged over it, and the /tmp emptyDir when a container asks for `tmp`. Every
+container goes through common-lib.container.spec.
+Pod input (each key optional):
+  serviceAccountName, automountServiceAccountToken (default false), restartPolicy,
+  securityContext (override merged over the restricted context),
+  terminationGracePeriodSeconds, imagePullSecrets ([names]), scheduling (true: the App's
+  scheduling, common-lib.scheduling.podSpec), tmpSizeLimit, volumes ([Volume...])
+Input: (dict "context" $ "app" $app "component" "app" "pod" Pod "containers" [Container...])
+Usage:
+  spec: {{- include "common-lib.pod.spec" (dict "context" .context "app" .app "component" "test" "pod" $pod "containers" (list $container)) | nindent 2 }}
+*/}}
+{{- define "common-lib.pod.spec" -}}
+{{- $pod := .pod | default dict -}}
+{{- with $pod.restartPolicy }}
+restartPolicy: {{ . }}
+{{- end }}
+{{- with $pod.serviceAccountName }}
+serviceAccountName: {{ . | quote }}
+{{- end }}
+automountServiceAccountToken: {{ $pod.automountServiceAccountToken | default false }}
+enableServiceLinks: false
+securityContext: {{- include "common-lib.security.podSecurityContext" $pod.securityContext | nindent 2 }}
+{{- if not (kindIs "invalid" $pod.terminationGracePeriodSeconds) }}
+terminationGracePeriodSeconds: {{ $pod.terminationGracePeriodSeconds }}
+{{- end }}
+{{- with $pod.imagePullSecrets }}
+imagePullSecrets:
+  {{- range . }}
+  - name: {{ . | quote }}
+  {{- end }}
+{{- end }}
+{{- if $pod.scheduling }}
+{{- include "common-lib.scheduling.podSpec" . | nindent 0 }}
+{{- end }}
+containers:
+  {{- $tmp := false }}
+  {{- range .containers }}
+  {{- $tmp = or $tmp .tmp }}
+  - {{- include "common-lib.container.spec" . | nindent 4 }}
+  {{- end }}
+{{- if or $tmp $pod.volumes }}
+volumes:
+  {{- if $tmp }}
+  {{- include "common-lib.security.tmpVolume" (dict "sizeLimit" $pod.tmpSizeLimit) | nindent 2 }}
+  {{- end }}
+  {{- with $pod.volumes }}
+  {{- toYaml . | nindent 2 }}
+  {{- end }}
+{{- end }}
+{{- end -}}

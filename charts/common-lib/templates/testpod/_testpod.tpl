@@ -1,0 +1,45 @@
+{{/*
+common-lib.testpod: the `helm test` pod: it requests the readiness path through the
+Service (or opens a TCP connection when probes are tcp) and exits non-zero on failure.
+It is a hook with a delete policy, runs restricted through the same pod and container
+spec as the app, and is the one place a UID is set (65534, "nobody"), because the busybox
+image runs as root by default. Its public image needs none of the App's pull secrets.
+Input: (dict "context" $ "app" $app "overrides" {..})
+Usage:
+  {{- include "common-lib.testpod" (dict "context" . "app" .Values) | nindent 0 }}
+*/}}
+{{- define "common-lib.testpod" -}}
+{{- include "common-lib.util.object" (dict "template" "common-lib.testpod.base" "input" .) -}}
+{{- end -}}
+
+{{- define "common-lib.testpod.base" -}}
+{{- $app := .app -}}
+{{- if $app.tests.enabled }}
+{{- $service := include "common-lib.names.fullname" . }}
+{{- $command := list "wget" "-q" "-O" "/dev/null" "-T" "5" (printf "http://%s:%v%s" $service $app.service.port $app.probes.readiness.path) }}
+{{- if eq (toString $app.probes.type) "tcp" }}
+{{- $command = list "nc" "-z" "-w" "5" $service (toString $app.service.port) }}
+{{- end }}
+{{- $pod := dict
+  "restartPolicy" "Never"
+  "securityContext" (dict "runAsUser" 65534 "runAsGroup" 65534)
+}}
+{{- $container := dict
+  "name" "test"
+  "image" $app.tests.image
+  "imagePullPolicy" "IfNotPresent"
+  "command" $command
+  "resources" (dict "requests" (dict "cpu" "10m" "memory" "16Mi") "limits" (dict "memory" "32Mi"))
+}}
+apiVersion: v1
+kind: Pod
+metadata:
+  name: {{ include "common-lib.names.suffixed" (dict "context" .context "app" $app "suffix" "test") | quote }}
+  namespace: {{ .context.Release.Namespace | quote }}
+  labels: {{- include "common-lib.labels.standard" (dict "context" .context "app" $app "component" "test") | nindent 4 }}
+  annotations:
+    helm.sh/hook: test
+    helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded
+spec: {{- include "common-lib.pod.spec" (dict "context" .context "app" $app "component" "test" "pod" $pod "containers" (list $container)) | nindent 2 }}
+{{- end }}
+{{- end -}}
