@@ -1,4 +1,5 @@
-# Entry points. Every target bootstraps what it needs (make tools) first.
+# Entry points. Every target first installs the tools it uses, and only those
+# (scripts/tools.sh: what is missing or outdated; tests/test_tool_targets.py checks the sets).
 SHELL := /usr/bin/env bash
 .SHELLFLAGS := -euo pipefail -c
 ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
@@ -7,39 +8,54 @@ PYTEST := $(ROOT)/.tools/venv/bin/pytest
 # Extra pytest arguments, e.g. make test PYTEST_ARGS="-k schema -x"
 PYTEST_ARGS ?=
 
+# Tool sets (scripts/tools.sh --plan NAME... shows what a set resolves to).
+DEMO_TOOLS := venv helm cosign docker-registry gpg
+HELM_TOOLS := venv helm helm3
+FAST_TOOLS := $(HELM_TOOLS) cosign ct helmfile checkov docker-registry gpg htpasswd openssl
+DRILL_TOOLS := $(HELM_TOOLS) openssl control-plane
+
 .PHONY: help tools test test-fast drills demo publish snapshots bench check-upgrade docs clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | column -t -s $$'\t'
 
-tools: ## install pinned Helm 4, Helm 3 and every other tool into .tools/
+tools: ## install every pinned tool into .tools/ (Helm 4, Helm 3, the control plane, ...)
 	@scripts/tools.sh all
 
-test: tools ## run the whole test suite (what CI runs)
+test: ## run the whole test suite (what CI runs)
+	@scripts/tools.sh all
 	$(PYTEST) -n auto --dist loadgroup $(PYTEST_ARGS)
 
-test-fast: tools ## the inner loop: everything except the cluster drills
+test-fast: ## the inner loop: everything except the cluster drills
+	@scripts/tools.sh $(FAST_TOOLS)
 	$(PYTEST) -n auto --dist loadgroup -m "not cluster" $(PYTEST_ARGS)
 
-drills: tools ## only the release drills, on a throwaway control plane
+drills: ## only the release drills, on a throwaway control plane
+	@scripts/tools.sh $(DRILL_TOOLS)
 	$(PYTEST) -n 2 --dist loadgroup -m cluster $(PYTEST_ARGS)
 
-demo: tools ## the main job: publish to an embedded registry, consume from the product-team example, render
+demo: ## the main job: publish to an embedded registry, consume from the product-team example, render
+	@scripts/tools.sh $(DEMO_TOOLS)
 	@scripts/demo.sh
 
-publish: tools ## package, sign and push both charts to REGISTRY=oci://host[:port]/path
+publish: ## package, sign and push both charts to REGISTRY=oci://host[:port]/path
+	@scripts/tools.sh venv helm cosign
 	@scripts/publish.sh $(PUBLISH_ARGS)
 
-snapshots: tools ## rewrite tests/snapshots/ from the current charts (explicit; refused under CI)
+snapshots: ## rewrite tests/snapshots/ from the current charts (explicit; refused under CI)
+	@scripts/tools.sh $(HELM_TOOLS)
 	@scripts/update-snapshots.sh
 
-bench: tools ## measure suite wall time and render overhead; writes docs/performance.md
+bench: ## measure suite wall time and render overhead; writes docs/performance.md
+	@scripts/tools.sh all
 	@$(ROOT)/.tools/venv/bin/python -m tests.bench
 
-check-upgrade: tools ## immutable-field guard: previous release vs current chart
+check-upgrade: ## immutable-field guard: previous release vs current chart
+	@scripts/tools.sh venv helm docker-registry
 	$(PYTEST) -p no:randomly tests/test_upgrade_guard.py $(PYTEST_ARGS)
 
-docs: tools ## regenerate docs/values.md from values.schema.json and values.yaml
+docs: ## regenerate docs/values.md from values.schema.json and values.yaml
+	@scripts/tools.sh venv
 	@$(ROOT)/.tools/venv/bin/python scripts/gen_values_doc.py
 
 clean: ## remove caches (keeps .tools/)

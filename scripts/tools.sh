@@ -1,55 +1,151 @@
 #!/usr/bin/env bash
-# Bootstrap every tool the project needs into the git-ignored .tools/ directory.
+# Install pinned tools into the git-ignored .tools/ directory. Each Makefile target
+# names the tools it uses, and only those are installed:
 #
-#   scripts/tools.sh            # everything (what `make tools` runs)
-#   scripts/tools.sh helm       # only Helm 4 and Helm 3 (and the venv)
+#   scripts/tools.sh venv helm cosign     # these and what they need, if missing or outdated
+#   scripts/tools.sh all                  # every tool (make tools, make test)
+#   scripts/tools.sh --plan NAME...       # what NAME... resolves to, and its state; installs nothing
 #
-# Idempotent: each tool is stamped with its pinned version (.tools/stamps/) and
-# skipped on later runs, so a second run takes seconds. Only the registries this
-# machine reaches are used: the Go module proxy, PyPI and Debian's packages.
+# Versions come from scripts/versions.env (the control plane: scripts/cluster/go.mod).
+# Idempotent: each tool is stamped with its pinned version, so a run with nothing to do
+# takes a fraction of a second and prints nothing. Otherwise one line as each tool
+# starts and one as it ends; the builds' own output goes to .tools/logs/NAME.log.
+# Go tools first download their modules, all at once, then compile two at a time in the
+# order of the table below (Helm 4 first); the control plane compiles alongside at low
+# priority. Only registries this machine reaches are used: the Go module proxy, PyPI
+# and Debian's packages.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TOOLS="$ROOT/.tools"
 BIN="$TOOLS/bin"
 STAMPS="$TOOLS/stamps"
-VENV="$TOOLS/venv"
-CHECKOV_VENV="$TOOLS/checkov-venv"
+LOGS="$TOOLS/logs"
+RUN="$TOOLS/run"   # compile slots of the current run
 # shellcheck source=versions.env
 source "$ROOT/scripts/versions.env"
-mkdir -p "$BIN" "$STAMPS"
-# One bootstrap at a time: parallel `make` targets and pytest-xdist workers wait here.
-exec 9>"$TOOLS/.lock"
-flock 9
+K8S_VERSION="$(awk '$1 == "k8s.io/kubernetes" { print $2; exit }' "$ROOT/scripts/cluster/go.mod")"
+GO_BUILDS="${GO_BUILDS:-2}"   # Go compilations at a time, besides the control plane
+
+# The tools, in build order. ABOUT: seconds each adds to a run with empty Go caches on
+# 2 cores, building in parallel as this script does (measured; see README "Requirements").
+#    name            kind     version              ABOUT
+TABLE="
+     venv            venv     main                 60
+     helm            go       $HELM4_VERSION       150
+     cosign          go       $COSIGN_VERSION      160
+     docker-registry apt      docker-registry      20
+     gpg             apt      gnupg                10
+     helm3           go       $HELM3_VERSION       70
+     ct              go       $CT_VERSION          40
+     kubeconform     go       $KUBECONFORM_VERSION 20
+     helmfile        go       $HELMFILE_VERSION    300
+     checkov         venv     policy               90
+     htpasswd        apt      apache2-utils        10
+     openssl         apt      openssl              10
+     control-plane   cluster  $K8S_VERSION         750
+"
+declare -A GO_PKG=(
+  [helm]="helm.sh/helm/v4/cmd/helm"
+  [helm3]="helm.sh/helm/v3/cmd/helm"
+  [ct]="github.com/helm/chart-testing/v3/ct"
+  [kubeconform]="github.com/yannh/kubeconform/cmd/kubeconform"
+  [cosign]="github.com/sigstore/cosign/v2/cmd/cosign"
+  [helmfile]="github.com/helmfile/helmfile"
+)
+# Release builds stamp the version into the binary; so do we.
+declare -A GO_LDFLAGS=(
+  [helm]="-X helm.sh/helm/v4/internal/version.version=$HELM4_VERSION"
+  [helm3]="-X helm.sh/helm/v3/internal/version.version=$HELM3_VERSION"
+  [ct]="-X github.com/helm/chart-testing/v3/ct/cmd.Version=$CT_VERSION"
+  [kubeconform]="-X main.version=$KUBECONFORM_VERSION"
+)
+# What a tool runs, so it comes along: ct runs helm, yamllint and yamale (the venv);
+# helmfile runs helm.
+declare -A NEEDS=([ct]="venv helm" [helmfile]="helm")
+
+declare -A KIND VERSION ABOUT RANK
+ORDER=()
+while read -r name kind version about; do
+  [[ -n "$name" ]] || continue
+  KIND[$name]=$kind VERSION[$name]=$version ABOUT[$name]=$about RANK[$name]=${#ORDER[@]}
+  ORDER+=("$name")
+done <<<"$TABLE"
 
 say() { printf '[tools] %s\n' "$*" >&2; }
+die() { say "$*"; exit 2; }
+# Progress goes to the terminal (fd 3) also from the background jobs, whose own
+# output goes to their log.
+exec 3>&2
+tell() { printf '[tools] %s\n' "$*" >&3; }
+human() { (($1 < 90)) && echo "$1 s" || echo "$((($1 + 30) / 60)) min"; }
 
-# go_tool NAME PACKAGE@VERSION [LDFLAGS]
-# Builds one Go command at an exact version in a scratch module (go get + go build: the
-# same module graph as `go install pkg@version`, but it also works for modules whose
-# version list the proxy does not serve, such as chart-testing), then moves it to
-# .tools/bin/NAME atomically, so an interrupted build never leaves a broken tool.
+label() {
+  case "${KIND[$1]}" in
+    venv)    echo "$1 (Python packages: pyproject.toml ${VERSION[$1]}, scripts/constraints/${VERSION[$1]}.txt)" ;;
+    apt)     echo "$1 (Debian package ${VERSION[$1]})" ;;
+    cluster) echo "control plane ${VERSION[$1]} (etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kwok)" ;;
+    *)       echo "$1 ${VERSION[$1]}" ;;
+  esac
+}
+
+# --- is a tool there, at its pinned version? ------------------------------------
+
+venv_dir() { [[ "$1" == venv ]] && echo "$TOOLS/venv" || echo "$TOOLS/$1-venv"; }
+# The commands of a venv linked into .tools/bin (ct finds yamllint and yamale on PATH).
+venv_links() { [[ "$1" == venv ]] && echo "yamllint yamale" || echo "$1"; }
+
+# venv_stamp NAME: a file whose name hashes the group's requirements, constraints and Python.
+venv_stamp() {
+  local group="${VERSION[$1]}" reqs hash
+  reqs="$(venv_requirements "$group")"
+  hash="$( (printf '%s' "$reqs"; cat "$ROOT/scripts/constraints/$group.txt"; python3 --version) | sha256sum | cut -c1-16)"
+  echo "$(venv_dir "$1")/.stamp-$hash"
+}
+
+venv_requirements() {
+  python3 - "$ROOT/pyproject.toml" "$1" <<'PY'
+import sys, tomllib
+data = tomllib.load(open(sys.argv[1], "rb"))
+deps = data["project"]["dependencies"] if sys.argv[2] == "main" else data["project"]["optional-dependencies"][sys.argv[2]]
+print("\n".join(deps))
+PY
+}
+
+installed() {
+  case "${KIND[$1]}" in
+    go)      [[ -x "$BIN/$1" && -f "$STAMPS/$1@${VERSION[$1]}" ]] ;;
+    venv)    [[ -f "$(venv_stamp "$1")" ]] && for exe in $(venv_links "$1"); do [[ -e "$BIN/$exe" ]] || return 1; done ;;
+    apt)     command -v "$1" >/dev/null ;;
+    cluster) "$ROOT/scripts/cluster/build.sh" --check ;;
+  esac
+}
+
+# --- installing one tool (each runs as a background job; output to its log) -----
+
+# go_tool NAME: builds one Go command at its pinned version in a scratch module (go get
+# + go build: the same module graph as `go install pkg@version`, but it also works for
+# modules whose version list the proxy does not serve, such as chart-testing), then
+# moves it to .tools/bin/NAME atomically, so an interrupted build never leaves a broken
+# tool. Its modules are downloaded before it waits for a compile slot.
 go_tool() {
-  local name="$1" pkg="$2" ldflags="${3:-}"
-  local stamp="$STAMPS/$name@${pkg##*@}"
-  if [[ -x "$BIN/$name" && -f "$stamp" ]]; then return 0; fi
-  command -v go >/dev/null || { say "go is required to build $name (install Go 1.24+)"; exit 1; }
-  say "building $name from $pkg"
-  local tmp; tmp="$(mktemp -d "$TOOLS/build.XXXXXX")"
-  local start=$SECONDS
-  (
-    cd "$tmp"
-    export GOFLAGS="-buildvcs=false" CGO_ENABLED=0 GOWORK=off
-    go mod init "toolbuild/$name" >/dev/null 2>&1
-    apply_upstream_replaces "$pkg"
-    go get "$pkg" 2>&1 | grep -v '^go: downloading' || true
-    go build -trimpath -ldflags "-s -w $ldflags" -o "$tmp/$name.bin" "${pkg%@*}"
-  ) || { rm -rf "$tmp"; say "FAILED to build $name from $pkg"; exit 1; }
+  local name="$1" pkg="${GO_PKG[$1]}" version="${VERSION[$1]}"
+  local tmp="$TOOLS/build/$name"
+  rm -rf "$tmp"; mkdir -p "$tmp"; cd "$tmp"
+  export GOFLAGS="-buildvcs=false" CGO_ENABLED=0 GOWORK=off
+  go mod init "toolbuild/$name"
+  apply_upstream_replaces "$pkg@$version"
+  go get "$pkg@$version"
+  go list -deps "$pkg" >/dev/null
+  acquire_slot "${RANK[$name]}"
+  started "$name"
+  # No DWARF: -s -w strips it anyway, and not generating it saves about 5% of the compile.
+  go build -trimpath -gcflags=all=-dwarf=false -ldflags "-s -w ${GO_LDFLAGS[$name]:-}" -o "$tmp/$name.bin" "$pkg"
   mv -f "$tmp/$name.bin" "$BIN/$name"
-  rm -rf "$tmp"
   rm -f "$STAMPS/$name@"*
-  touch "$stamp"
-  say "built $name in $((SECONDS - start))s"
+  touch "$STAMPS/$name@$version"
+  cd "$TOOLS"; rm -rf "$tmp"
+  finished "$name" built
 }
 
 # apply_upstream_replaces MODULE@VERSION: copy the tool module's own `replace` directives
@@ -70,74 +166,171 @@ for r in json.load(sys.stdin).get("Replace") or []:
         print("-replace=%s=%s@%s" % (old, new["Path"], new["Version"]))
 ')"
   if [[ -n "$edits" ]]; then
-    say "applying the replace directives of $1"
+    echo "applying the replace directives of $1"
     # shellcheck disable=SC2086
     go mod edit $edits
   fi
 }
 
-apt_tool() {
-  local cmd="$1" pkg="$2"
-  if command -v "$cmd" >/dev/null; then return 0; fi
-  say "installing Debian package $pkg (for $cmd)"
-  local sudo=""; [[ $(id -u) -ne 0 ]] && sudo="sudo"
-  export DEBIAN_FRONTEND=noninteractive
-  if ! $sudo apt-get install -y --no-install-recommends "$pkg" >/dev/null 2>&1; then
-    $sudo apt-get update -qq >/dev/null
-    $sudo apt-get install -y --no-install-recommends "$pkg" >/dev/null
-  fi
-}
-
-# python_env VENV GROUP: a venv with the pinned dependency group from pyproject.toml.
+# python_env NAME: a venv with the pinned dependency group; every transitive version is
+# pinned too, by scripts/constraints/<group>.txt (regenerate with `pip freeze` after
+# changing pyproject.toml).
 python_env() {
-  local venv="$1" group="$2"
-  local reqs; reqs="$(python3 - "$ROOT/pyproject.toml" "$group" <<'PY'
-import sys, tomllib
-data = tomllib.load(open(sys.argv[1], "rb"))
-deps = data["project"]["dependencies"] if sys.argv[2] == "main" else data["project"]["optional-dependencies"][sys.argv[2]]
-print("\n".join(deps))
-PY
-)"
-  # Every transitive version is pinned too, by scripts/constraints/<group>.txt
-  # (regenerate with `pip freeze` after changing pyproject.toml).
-  local constraints="$ROOT/scripts/constraints/$group.txt"
-  local hash; hash="$( (printf '%s' "$reqs"; cat "$constraints"; python3 --version) | sha256sum | cut -c1-16)"
-  local stamp="$venv/.stamp-$hash"
-  if [[ -f "$stamp" ]]; then return 0; fi
-  say "creating Python venv $venv ($group)"
+  local name="$1" group="${VERSION[$1]}" venv stamp
+  venv="$(venv_dir "$name")"; stamp="$(venv_stamp "$name")"
+  started "$name"
   rm -rf "$venv"
   python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check -c "$constraints" $reqs
+  # shellcheck disable=SC2046
+  "$venv/bin/pip" install --disable-pip-version-check --progress-bar off \
+    -c "$ROOT/scripts/constraints/$group.txt" $(venv_requirements "$group")
+  for exe in $(venv_links "$name"); do ln -sf "$venv/bin/$exe" "$BIN/$exe"; done
   touch "$stamp"
+  finished "$name" installed
 }
 
-helm_tools() {
-  go_tool helm  "helm.sh/helm/v4/cmd/helm@$HELM4_VERSION" "-X helm.sh/helm/v4/internal/version.version=$HELM4_VERSION"
-  go_tool helm3 "helm.sh/helm/v3/cmd/helm@$HELM3_VERSION" "-X helm.sh/helm/v3/internal/version.version=$HELM3_VERSION"
+apt_tool() {
+  local name="$1" pkg="${VERSION[$1]}" sudo=""
+  [[ $(id -u) -ne 0 ]] && sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  exec 6>"$RUN/apt.lock"; flock 6   # one apt-get at a time
+  started "$name"
+  if ! $sudo apt-get install -y --no-install-recommends "$pkg"; then
+    $sudo apt-get update -qq
+    $sudo apt-get install -y --no-install-recommends "$pkg"
+  fi
+  finished "$name" installed
 }
 
-all_tools() {
-  helm_tools
-  go_tool ct          "github.com/helm/chart-testing/v3/ct@$CT_VERSION" "-X github.com/helm/chart-testing/v3/ct/cmd.Version=$CT_VERSION"
-  go_tool kubeconform "github.com/yannh/kubeconform/cmd/kubeconform@$KUBECONFORM_VERSION" "-X main.version=$KUBECONFORM_VERSION"
-  go_tool cosign      "github.com/sigstore/cosign/v2/cmd/cosign@$COSIGN_VERSION"
-  go_tool helmfile    "github.com/helmfile/helmfile@$HELMFILE_VERSION"
-  apt_tool docker-registry docker-registry
-  apt_tool gpg gnupg
-  apt_tool htpasswd apache2-utils   # bcrypt htpasswd files for the authenticated-registry tests
-  apt_tool openssl openssl          # throwaway CAs and certificates (registry TLS, control plane)
-  # Control plane for the release drills: etcd, kube-apiserver, kube-controller-manager,
-  # kube-scheduler and kwok, pinned by scripts/cluster/go.mod and scripts/cluster/kwok/go.mod.
+# The control plane builds at low priority (build.sh runs go with nice) without a slot:
+# it is by far the longest build and soaks up whatever CPU the others leave.
+cluster_tool() {
+  started "$1"
   "$ROOT/scripts/cluster/build.sh"
+  finished "$1" built
 }
 
-python_env "$VENV" main
-case "${1:-all}" in
-  helm) helm_tools ;;
-  all)  all_tools; python_env "$CHECKOV_VENV" policy
-        ln -sf "$CHECKOV_VENV/bin/checkov" "$BIN/checkov" ;;
-  *) say "unknown target: $1 (use: all | helm)"; exit 2 ;;
-esac
-# yamllint and yamale live in the main venv; ct finds them on PATH.
-for exe in yamllint yamale; do ln -sf "$VENV/bin/$exe" "$BIN/$exe"; done
-say "tools ready in $BIN"
+started() {
+  local verb=installing; [[ "${KIND[$1]}" == go || "${KIND[$1]}" == cluster ]] && verb=building
+  tell "$verb $(label "$1") ($(( ${POSITION[$1]} + 1 )) of $TOTAL, about $(human "${ABOUT[$1]}") on 2 cores)…"
+  echo "$SECONDS" > "$RUN/$1.start"
+}
+finished() { tell "$2 $1 in $((SECONDS - $(cat "$RUN/$1.start"))) s"; }
+
+# acquire_slot RANK: wait until one of the GO_BUILDS compile slots is free and no
+# earlier tool in the table is waiting for one; the slot is held (fd 7) until the job ends.
+acquire_slot() {
+  local rank; rank="$(printf '%02d' "$1")"
+  touch "$RUN/wait.$rank"
+  while :; do
+    local first; first="$(cd "$RUN" && ls wait.* | sort | head -1)"
+    if [[ "$first" == "wait.$rank" ]]; then
+      local i
+      for ((i = 0; i < GO_BUILDS; i++)); do
+        exec 7>"$RUN/slot.$i"
+        if flock -n 7; then rm -f "$RUN/wait.$rank"; return 0; fi
+        exec 7>&-
+      done
+    fi
+    sleep 0.5
+  done
+}
+
+install_one() {
+  case "${KIND[$1]}" in
+    go)      go_tool "$1" ;;
+    venv)    python_env "$1" ;;
+    apt)     apt_tool "$1" ;;
+    cluster) cluster_tool "$1" ;;
+  esac
+}
+
+# --- which tools, in which order -------------------------------------------------
+
+# resolve NAME...: the named tools and what they need, in table order, one a line.
+resolve() {
+  local -A want=()
+  local pending=("$@") name
+  while ((${#pending[@]})); do
+    name="${pending[0]}"; pending=("${pending[@]:1}")
+    if [[ "$name" == all ]]; then pending+=("${ORDER[@]}"); continue; fi
+    [[ -n "${KIND[$name]:-}" ]] || die "unknown tool: $name (tools: all ${ORDER[*]})"
+    [[ -n "${want[$name]:-}" ]] && continue
+    want[$name]=1
+    # shellcheck disable=SC2206
+    pending+=(${NEEDS[$name]:-})
+  done
+  for name in "${ORDER[@]}"; do [[ -z "${want[$name]:-}" ]] || echo "$name"; done
+}
+
+plan() {
+  local name state
+  for name in $(resolve "$@"); do
+    if installed "$name" 2>/dev/null; then state="installed"
+    else state="to install, about $(human "${ABOUT[$name]}") on 2 cores"; fi
+    printf '%-16s %-28s %s\n' "$name" "${VERSION[$name]}" "$state"
+  done
+}
+
+# --- main --------------------------------------------------------------------------
+
+[[ $# -gt 0 ]] || die "name the tools to install (scripts/tools.sh all | NAME...; tools: ${ORDER[*]})"
+if [[ "$1" == --plan ]]; then shift; plan "$@"; exit 0; fi
+names="$(resolve "$@")"
+
+mkdir -p "$BIN" "$STAMPS" "$LOGS"
+# One bootstrap at a time: parallel `make` targets wait here.
+exec 9>"$TOOLS/.lock"
+flock 9
+
+todo=()
+for name in $names; do installed "$name" 2>/dev/null || todo+=("$name"); done
+((${#todo[@]})) || exit 0
+
+declare -A POSITION=()
+for name in "${todo[@]}"; do
+  POSITION[$name]=${#POSITION[@]}
+  if [[ "${KIND[$name]}" == go || "${KIND[$name]}" == cluster ]]; then
+    command -v go >/dev/null || die "go is required to build $name (install Go 1.26+)"
+  fi
+done
+TOTAL=${#todo[@]}
+total_about=0
+for name in "${todo[@]}"; do total_about=$((total_about + ${ABOUT[$name]})); done
+rm -rf "$RUN" "$TOOLS/build"; mkdir -p "$RUN"
+say "installing ${todo[*]}: about $(human "$total_about") on 2 cores with empty Go caches;" \
+    "the builds' output goes to ${LOGS#"$ROOT/"}/"
+
+# Each tool is a background job in a process group of its own (set -m): a failure or an
+# interrupt stops the others, whose finished tools stay installed.
+set -m
+declare -A JOB=()
+stop_jobs() {
+  local pid
+  for pid in "${!JOB[@]}"; do kill -- "-$pid" 2>/dev/null || true; done
+  for pid in "${!JOB[@]}"; do wait "$pid" 2>/dev/null || true; done
+  JOB=()
+}
+trap 'stop_jobs; rm -rf "$RUN" "$TOOLS/build"' EXIT
+trap 'exit 130' INT TERM
+for name in "${todo[@]}"; do
+  (trap - EXIT INT TERM; set +m; install_one "$name"; echo "CPU time (user, system):"; times) \
+    </dev/null >"$LOGS/$name.log" 2>&1 &
+  JOB[$!]=$name
+done
+
+start=$SECONDS
+while ((${#JOB[@]})); do
+  rc=0; wait -n -p done "${!JOB[@]}" || rc=$?
+  name="${JOB[$done]}"; unset "JOB[$done]"
+  if ((rc != 0)); then
+    log="${LOGS#"$ROOT/"}/$name.log"
+    say "FAILED: $(label "$name") (exit $rc). The end of $log:"
+    tail -n 25 "$LOGS/$name.log" | sed 's/^/    /' >&2
+    ((${#JOB[@]})) && say "stopping the other builds (${JOB[*]}); what they finished stays installed"
+    stop_jobs
+    say "full log: $log. Retry with \`scripts/tools.sh $name\` or by running the make target again."
+    exit 1
+  fi
+done
+say "ready in $(human $((SECONDS - start))): ${todo[*]}"

@@ -9,7 +9,8 @@
 #       scripts/cluster/kwok/go.mod  sigs.k8s.io/kwok with its own dependencies
 #
 # into .tools/cluster/<kubernetes-version>/bin. Called by scripts/tools.sh
-# (make tools). Idempotent: .tools/cluster/<version>/.stamp holds a digest of
+# (tool control-plane); `build.sh --check` only says, by its exit code, whether the
+# build is up to date. Idempotent: .tools/cluster/<version>/.stamp holds a digest of
 # every input (both go.mod/go.sum pairs and this script), written after the last
 # binary; a second run with the same inputs costs nothing. Bumping a version in
 # a go.mod builds into a new directory and removes the old one.
@@ -36,6 +37,7 @@ up_to_date() {
   for b in "${binaries[@]}"; do [[ -x "$dest/bin/$b" ]] || return 1; done
 }
 
+if [[ "${1:-}" == --check ]]; then up_to_date; exit; fi
 mkdir -p "$CACHE"
 if up_to_date; then exit 0; fi
 exec 8>"$CACHE/.lock"
@@ -48,7 +50,9 @@ start=$SECONDS
 tmp="$(mktemp -d "$CACHE/build.XXXXXX")"; chmod 755 "$tmp"
 trap 'rm -rf "$tmp"' EXIT
 
-export CGO_ENABLED=0 GOFLAGS="-buildvcs=false -trimpath -mod=readonly"
+# No DWARF: -s -w strips it from the binaries anyway, and not generating it saves
+# about 5% of the compile time and a fifth of the build cache.
+export CGO_ENABLED=0 GOFLAGS="-buildvcs=false -trimpath -mod=readonly -gcflags=all=-dwarf=false"
 # The version the binaries report (kube-apiserver's /version is what Helm reads
 # as .Capabilities.KubeVersion); release builds stamp it the same way.
 minor="${k8s_version#v1.}"; minor="${minor%%.*}"
