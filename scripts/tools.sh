@@ -137,7 +137,9 @@ go_tool() {
   apply_upstream_replaces "$pkg@$version"
   go get "$pkg@$version"
   go list -deps "$pkg" >/dev/null
+  echo "modules downloaded after $SECONDS s"
   acquire_slot "${RANK[$name]}"
+  echo "compile slot taken after $SECONDS s"
   started "$name"
   # No DWARF: -s -w strips it anyway, and not generating it saves about 5% of the compile.
   go build -trimpath -gcflags=all=-dwarf=false -ldflags "-s -w ${GO_LDFLAGS[$name]:-}" -o "$tmp/$name.bin" "$pkg"
