@@ -26,6 +26,9 @@ RUN="$TOOLS/run"   # compile slots of the current run
 source "$ROOT/scripts/versions.env"
 K8S_VERSION="$(awk '$1 == "k8s.io/kubernetes" { print $2; exit }' "$ROOT/scripts/cluster/go.mod")"
 GO_BUILDS="${GO_BUILDS:-2}"   # Go compilations at a time, besides the control plane
+# The go command downloads GOMAXPROCS modules at a time, 2 on 2 cores, and a download
+# mostly waits on the network: 16 at a time halves Helm 4's (60 s to 30 s, measured).
+export FETCH_PROCS=16
 
 # The tools, in build order. ABOUT: seconds each adds to a run with empty Go caches on
 # 2 cores, building in parallel as this script does (measured; see README "Requirements").
@@ -135,8 +138,8 @@ go_tool() {
   export GOFLAGS="-buildvcs=false" CGO_ENABLED=0 GOWORK=off
   go mod init "toolbuild/$name"
   apply_upstream_replaces "$pkg@$version"
-  go get "$pkg@$version"
-  go list -deps "$pkg" >/dev/null
+  GOMAXPROCS=$FETCH_PROCS go get "$pkg@$version"
+  GOMAXPROCS=$FETCH_PROCS go list -deps "$pkg" >/dev/null
   echo "modules downloaded after $SECONDS s"
   acquire_slot "${RANK[$name]}"
   echo "compile slot taken after $SECONDS s"
@@ -156,7 +159,7 @@ go_tool() {
 # path that is not a module root (ct) has nothing to apply.
 apply_upstream_replaces() {
   local gomod
-  gomod="$(go mod download -json "$1" 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin).get("GoMod",""))' 2>/dev/null)" || true
+  gomod="$(GOMAXPROCS=$FETCH_PROCS go mod download -json "$1" 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin).get("GoMod",""))' 2>/dev/null)" || true
   [[ -n "$gomod" && -f "$gomod" ]] || return 0
   local edits
   edits="$(go mod edit -json "$gomod" | python3 -c '

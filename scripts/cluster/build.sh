@@ -60,6 +60,11 @@ kube_ldflags="-s -w -X k8s.io/component-base/version.gitVersion=$k8s_version"
 kube_ldflags+=" -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$minor"
 kube_ldflags+=" -X k8s.io/component-base/version.gitTreeState=clean"
 
+# Download first, FETCH_PROCS modules at a time (go's default is GOMAXPROCS, and a
+# download mostly waits on the network), then compile.
+fetch="${FETCH_PROCS:-16}"
+(cd "$HERE" && GOMAXPROCS=$fetch go list -deps tool >/dev/null)
+(cd "$HERE/kwok" && GOMAXPROCS=$fetch go list -deps tool >/dev/null)
 # `tool` builds every tool directive of the module: one go build shares the
 # compilation of the packages the four commands have in common.
 (cd "$HERE" && nice -n 10 go build -o "$tmp/" -ldflags "$kube_ldflags" tool)
