@@ -84,8 +84,8 @@ BREAKS = [
     Break(
         "pod-runAsNonRoot-dropped",
         "common-lib/templates/_security.tpl",
-        '{{- $context := dict "runAsNonRoot" true "seccompProfile"',
-        '{{- $context := dict "seccompProfile"',
+        "{{- define \"common-lib.security.restrictedPod\" -}}\nrunAsNonRoot: true\n",
+        "{{- define \"common-lib.security.restrictedPod\" -}}\n",
         "minimal",
         inv.RESTRICTED_SECURITY,
         ("Deployment/orders", "spec.template.spec.securityContext.runAsNonRoot", "must be true"),
@@ -93,8 +93,8 @@ BREAKS = [
     Break(
         "container-runAsNonRoot-dropped",
         "common-lib/templates/_security.tpl",
-        '  "runAsNonRoot" true\n  "capabilities"',
-        '  "capabilities"',
+        "readOnlyRootFilesystem: true\nrunAsNonRoot: true\n",
+        "readOnlyRootFilesystem: true\n",
         "migration",
         inv.RESTRICTED_SECURITY,
         ("Job/orders-billing-migrate", "containers[migrate].securityContext.runAsNonRoot"),
@@ -102,8 +102,8 @@ BREAKS = [
     Break(
         "capabilities-not-dropped",
         "common-lib/templates/_security.tpl",
-        '"capabilities" (dict "drop" (list "ALL"))',
-        '"capabilities" (dict)',
+        "capabilities:\n  drop:\n  - ALL\n",
+        "capabilities: {}\n",
         "full",
         inv.RESTRICTED_SECURITY,
         ("containers[log-shipper].securityContext.capabilities.drop", "must contain ALL"),

@@ -18,6 +18,7 @@ prefix keeps a consumer's helpers from replacing the library's.
 from __future__ import annotations
 
 import functools
+import tarfile
 import re
 import shutil
 from collections.abc import Iterator
@@ -423,7 +424,7 @@ def test_base_templates_take_overrides_by_merge(helm_version):
     assert deployment["spec"]["selector"]["matchLabels"]["app.kubernetes.io/component"] == "app"
     assert pod["securityContext"] == RESTRICTED_POD
     assert pod["serviceAccountName"] == "shared-runner"
-    assert [c["name"] for c in pod["containers"]] == ["app"]
+    assert [c["name"] for c in pod["containers"]] == ["app", "log-shipper"]
 
     service = result.one("Service")
     assert service["spec"]["type"] == "NodePort" and service["spec"]["sessionAffinity"] == "ClientIP"
@@ -661,3 +662,35 @@ def test_every_public_helper_is_exercised_by_the_consumer():
         f"common-lib helpers the consumer chart never reaches: {unreached}; call them in "
         "tests/consumer-chart/templates with edge-case inputs"
     )
+
+
+# --- the README's helper table ------------------------------------------------------------
+
+_TABLE_ROW = re.compile(r"^\|\s*`(common-lib\.[^`]+)`(?:\s*\(body `(common-lib\.[^`]+)`\))?\s*\|", re.MULTILINE)
+
+
+def helper_table_gaps(library: Path) -> tuple[list[str], list[str]]:
+    """(defines missing from README.md's helper tables, table rows naming no define)."""
+    listed = {name for row in _TABLE_ROW.findall((library / "README.md").read_text(encoding="utf-8")) for name in row if name}
+    defined = {name for path in (library / "templates").rglob("_*.tpl") for name in DEFINE.findall(path.read_text(encoding="utf-8"))}
+    return sorted(defined - listed), sorted(listed - defined)
+
+
+def test_readme_lists_every_helper():
+    missing, stale = helper_table_gaps(COMMON_LIB)
+    assert not missing, f"charts/common-lib/README.md has no table row for: {missing}"
+    assert not stale, f"charts/common-lib/README.md lists helpers that do not exist: {stale}"
+
+
+def test_readme_check_notices_a_new_define(tmp_path):
+    library = tmp_path / "common-lib"
+    shutil.copytree(COMMON_LIB, library)
+    (library / "templates" / "_extra.tpl").write_text('{{- define "common-lib.extra.thing" -}}{{- end -}}\n', encoding="utf-8")
+    assert helper_table_gaps(library) == (["common-lib.extra.thing"], [])
+
+
+def test_readme_is_packaged_with_the_library(helm4, tmp_path):
+    helm4.run(["package", str(COMMON_LIB), "--destination", str(tmp_path)])
+    (archive,) = tmp_path.glob("common-lib-*.tgz")
+    with tarfile.open(archive) as tar:
+        assert "common-lib/README.md" in tar.getnames()

@@ -54,7 +54,7 @@ def canary_docs(helm4, tmp_path_factory: pytest.TempPathFactory) -> list[dict]:
     ensure_dependencies(STANDARD_APP, helm4)
     charts = tmp_path_factory.mktemp("canary") / "charts"
     shutil.copytree(CHARTS_DIR, charts, symlinks=True)
-    _edit(charts / "common-lib" / "templates" / "_security.tpl", '  "readOnlyRootFilesystem" true\n', "")
+    _edit(charts / "common-lib" / "templates" / "_security.tpl", "readOnlyRootFilesystem: true\n", "")
     minimal = charts / "standard-app" / "ci" / "minimal-values.yaml"
     return render_chart(charts / "standard-app", helm4, values_files=[minimal]).docs
 

@@ -13,13 +13,16 @@ app.kubernetes.io/component: {{ .component | quote }}
 {{- end -}}
 
 {{/*
-common-lib.labels.standard: labels for object metadata: the selector labels plus
-helm.sh/chart, managed-by, the app version (the App's image tag) and the App's `commonLabels`.
+common-lib.labels.standard: object labels: the selector labels, helm.sh/chart, managed-by,
+the version (the image tag) and `commonLabels`; computed once per App map and component.
 Input: (dict "context" $ "app" $app "component" "app")
 Usage:
   {{- include "common-lib.labels.standard" (dict "context" $ "app" .Values "component" "app") | nindent 4 }}
 */}}
 {{- define "common-lib.labels.standard" -}}
+{{- $cache := get .context "common-lib.labels" | default dict -}}
+{{- $key := printf "%p/%s" .app .component -}}
+{{- if not (hasKey $cache $key) -}}
 {{- $labels := dict
   "helm.sh/chart" (include "common-lib.names.chart" .)
   "app.kubernetes.io/managed-by" .context.Release.Service
@@ -28,8 +31,11 @@ Usage:
 {{- $_ := set $labels "app.kubernetes.io/version" (regexReplaceAll "[^A-Za-z0-9_.-]" (toString .) "_" | trunc 63 | trimAll "-_.") -}}
 {{- end -}}
 {{- $_ := include "common-lib.util.merge" (list $labels .app.commonLabels) -}}
-{{- $_ := include "common-lib.util.merge" (list $labels (include "common-lib.labels.selector" . | fromYaml)) -}}
-{{- toYaml $labels -}}
+{{- $_ := include "common-lib.labels.setSelector" (list $labels .) -}}
+{{- $_ := set $cache $key (toYaml $labels) -}}
+{{- $_ := set .context "common-lib.labels" $cache -}}
+{{- end -}}
+{{- get $cache $key -}}
 {{- end -}}
 
 {{/*
@@ -41,6 +47,21 @@ Usage:
 */}}
 {{- define "common-lib.labels.pod" -}}
 {{- $labels := deepCopy (.app.podLabels | default dict) -}}
-{{- $_ := include "common-lib.util.merge" (list $labels (include "common-lib.labels.selector" . | fromYaml)) -}}
+{{- $_ := include "common-lib.labels.setSelector" (list $labels .) -}}
 {{- toYaml $labels -}}
+{{- end -}}
+
+{{/*
+common-lib.labels.setSelector: sets the selector labels into a map, in place, over what
+it holds (no YAML parse).
+Input: (list $labels (dict "context" $ "app" $app "component" "app"))
+Usage:
+  {{- $_ := include "common-lib.labels.setSelector" (list $labels $in) }}
+*/}}
+{{- define "common-lib.labels.setSelector" -}}
+{{- $labels := index . 0 -}}
+{{- $in := index . 1 -}}
+{{- $_ := set $labels "app.kubernetes.io/name" (include "common-lib.names.name" $in) -}}
+{{- $_ := set $labels "app.kubernetes.io/instance" ($in.context.Release.Name | trunc 63 | trimAll "-") -}}
+{{- $_ := set $labels "app.kubernetes.io/component" $in.component -}}
 {{- end -}}

@@ -8,9 +8,13 @@ Usage:
   securityContext: {{- include "common-lib.security.podSecurityContext" .Values.podSecurityContext | nindent 8 }}
 */}}
 {{- define "common-lib.security.podSecurityContext" -}}
-{{- $context := dict "runAsNonRoot" true "seccompProfile" (dict "type" "RuntimeDefault") -}}
+{{- if . -}}
+{{- $context := include "common-lib.security.restrictedPod" dict | fromYaml -}}
 {{- $_ := include "common-lib.util.merge" (list $context .) -}}
 {{- toYaml $context -}}
+{{- else -}}
+{{- include "common-lib.security.restrictedPod" dict | trim -}}
+{{- end -}}
 {{- end -}}
 
 {{/*
@@ -22,16 +26,39 @@ Usage:
   securityContext: {{- include "common-lib.security.containerSecurityContext" .Values.containerSecurityContext | nindent 12 }}
 */}}
 {{- define "common-lib.security.containerSecurityContext" -}}
-{{- $context := dict
-  "allowPrivilegeEscalation" false
-  "privileged" false
-  "readOnlyRootFilesystem" true
-  "runAsNonRoot" true
-  "capabilities" (dict "drop" (list "ALL"))
-  "seccompProfile" (dict "type" "RuntimeDefault")
--}}
+{{- if . -}}
+{{- $context := include "common-lib.security.restrictedContainer" dict | fromYaml -}}
 {{- $_ := include "common-lib.util.merge" (list $context .) -}}
 {{- toYaml $context -}}
+{{- else -}}
+{{- include "common-lib.security.restrictedContainer" dict | trim -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+common-lib.security.restrictedPod / common-lib.security.restrictedContainer: the
+restricted contexts themselves, as YAML, the one place they are written. Printed as they
+are when there is no override (no YAML round trip), parsed and merged when there is one.
+Input: none (pass dict)
+Usage:
+  {{- $context := include "common-lib.security.restrictedContainer" dict | fromYaml }}
+*/}}
+{{- define "common-lib.security.restrictedPod" -}}
+runAsNonRoot: true
+seccompProfile:
+  type: RuntimeDefault
+{{- end -}}
+
+{{- define "common-lib.security.restrictedContainer" -}}
+allowPrivilegeEscalation: false
+capabilities:
+  drop:
+  - ALL
+privileged: false
+readOnlyRootFilesystem: true
+runAsNonRoot: true
+seccompProfile:
+  type: RuntimeDefault
 {{- end -}}
 
 {{/*

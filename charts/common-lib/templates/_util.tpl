@@ -21,23 +21,20 @@ Usage:
 {{- end -}}
 
 {{/*
-common-lib.util.object: the body of every object entry point. It validates the App
-first (common-lib.validate.app, once per render), renders the kind's base template with
-the same input and, when the caller passes overrides, merges them into the object
-(common-lib.util.merge). A base template that renders nothing (a disabled feature)
-prints nothing.
+common-lib.util.object: the body of every entry point: validate the App, render the
+kind's base template, and merge `overrides` into it when there are any.
 Input: (dict "template" "common-lib.<kind>.base" "input" <the entry point's input>)
-Usage (the body of an entry point such as common-lib.service):
+Usage:
   {{- include "common-lib.util.object" (dict "template" "common-lib.service.base" "input" .) -}}
 */}}
 {{- define "common-lib.util.object" -}}
 {{- $_ := include "common-lib.validate.app" .input -}}
-{{- $yaml := include .template .input -}}
-{{- if and (trim $yaml) (not .input.overrides) -}}
+{{- $yaml := include .template .input | trim -}}
+{{- if and $yaml (not .input.overrides) -}}
 {{- /* Nothing to merge: print the base as written, which saves a YAML round trip per
 object: about 3 ms of the chart's 11 ms render overhead, measured with make bench. */ -}}
-{{- trim $yaml -}}
-{{- else if trim $yaml -}}
+{{- $yaml -}}
+{{- else if $yaml -}}
   {{- $object := fromYaml $yaml -}}
   {{- if hasKey $object "Error" -}}
     {{- fail (printf "common-lib: template %s rendered invalid YAML: %s\n%s" .template (get $object "Error") $yaml) -}}

@@ -1,17 +1,14 @@
 {{/*
-common-lib.validate.app: runs the rules of every kind against the App, collects every
-problem and fails once, listing them all ("<key path>: <problem> (got <value>); <what is
-allowed>"). Every object entry point calls it through common-lib.util.object, so a
-consumer cannot forget it; it runs once per App and render (remembered on the chart's
-root context, keyed by the App's full name). The rules live with their kind, in
-templates/<kind>/_validate.tpl, each printing one line per problem.
+common-lib.validate.app: runs every kind's rules (templates/<kind>/_validate.tpl, one line
+per problem) and fails once, listing them all. Every entry point calls it, once per App
+map and render (remembered on the root context by the map's address).
 Input: the scope (dict "context" $ "app" $app)
-Usage (only needed by a chart that renders no entry point):
-  {{- include "common-lib.validate.app" (dict "context" $ "app" .Values) }}
+Usage:
+  {{- $_ := include "common-lib.validate.app" (dict "context" $ "app" .Values) }}
 */}}
 {{- define "common-lib.validate.app" -}}
 {{- $done := get .context "common-lib.validated" | default dict -}}
-{{- $key := include "common-lib.names.fullname" . -}}
+{{- $key := printf "%p" .app -}}
 {{- if not (hasKey $done $key) -}}
 {{- $_ := set $done $key true -}}
 {{- $_ := set .context "common-lib.validated" $done -}}

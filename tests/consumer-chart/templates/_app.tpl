@@ -22,6 +22,7 @@ consumer.app: common-lib's App input, built from this chart's own values layout
   "containerSecurityContext" $w.hardening
   "podSecurityContext" $w.podHardening
   "sidecars" $w.helpers
+  "imagePullSecrets" $w.pullSecrets
   "service" (dict "port" $v.expose.port "annotations" $v.expose.annotations)
   "serviceAccount" (dict "create" $v.runAs.create "name" $v.runAs.name)
   "autoscaling" (dict "enabled" $v.scaling.enabled "minReplicas" $v.scaling.min "maxReplicas" $v.scaling.max "targetCPUUtilizationPercentage" $v.scaling.cpuPercent)

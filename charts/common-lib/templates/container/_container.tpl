@@ -1,26 +1,16 @@
 {{/*
-common-lib.container.spec: the one container spec every container uses (app, sidecars,
-migration, test). Its input is a Kubernetes Container, with a few library extensions;
-every field the helper does not own is printed as given (a sidecar's `lifecycle`, say).
-Every container gets the restricted security context with its own `securityContext`
-merged over it; `tmp: true` mounts the pod's writable /tmp.
-Owned fields: name, image, imagePullPolicy, command, args, ports, env, envFrom,
-  resources, securityContext, volumeMounts (and the probes, when `probes` is given).
-Library extensions:
-  image             a reference string, or an Image map (common-lib.images.image)
-  env               a list of EnvVar as given, or a map {NAME: value} (common-lib.env.vars)
-  secretEnv         {NAME: {secretName, key}}, appended to a map `env`
-  probes            Probes (common-lib.probes.all)
-  fallbackResources resources when the container has none (common-lib.resources.container)
-  tmp               true mounts /tmp (common-lib.pod.spec then adds the volume)
+common-lib.container.spec: the one container spec (app, sidecars, migration, test): the
+restricted security context with the container's own merged over it, and /tmp when
+`tmp`. Its input is a Kubernetes Container plus the extensions in the README (Container);
+fields it does not own pass through as given.
 Input: Container
 Usage:
   - {{- include "common-lib.container.spec" (dict "name" "app" "image" .Values.image "tmp" true) | nindent 4 }}
 */}}
 {{- define "common-lib.container.spec" -}}
-{{- $skip := list "name" "image" "imagePullPolicy" "command" "args" "ports" "env" "secretEnv" "envFrom" "probes" "resources" "fallbackResources" "securityContext" "tmp" "volumeMounts" -}}
+{{- $passthrough := omit . "name" "image" "imagePullPolicy" "command" "args" "ports" "env" "secretEnv" "envFrom" "probes" "resources" "fallbackResources" "securityContext" "tmp" "volumeMounts" -}}
 {{- if .probes -}}
-{{- $skip = concat $skip (list "livenessProbe" "readinessProbe" "startupProbe") -}}
+{{- $passthrough = omit $passthrough "livenessProbe" "readinessProbe" "startupProbe" -}}
 {{- end -}}
 name: {{ .name | quote }}
 {{- if kindIs "string" .image }}
@@ -64,9 +54,7 @@ volumeMounts:
   {{- toYaml . | nindent 2 }}
   {{- end }}
 {{- end }}
-{{- range $key, $value := . }}
-{{- if not (has $key $skip) }}
-{{ $key }}: {{- toYaml $value | nindent 2 }}
-{{- end }}
+{{- with $passthrough }}
+{{ toYaml . }}
 {{- end }}
 {{- end -}}

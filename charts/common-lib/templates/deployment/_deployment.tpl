@@ -61,9 +61,7 @@ Usage:
   "volumes" $app.extraVolumes
 -}}
 {{- $ports := list (dict "name" "http" "containerPort" $app.containerPort "protocol" "TCP") -}}
-{{- if include "common-lib.metrics.containerPort" . -}}
-{{- $ports = append $ports (dict "name" "metrics" "containerPort" (int (include "common-lib.metrics.port" .)) "protocol" "TCP") -}}
-{{- end -}}
+{{- $ports = concat $ports (include "common-lib.metrics.containerPort" . | fromYamlArray) -}}
 {{- $envFrom := list -}}
 {{- if $app.config -}}
 {{- $envFrom = append $envFrom (dict "configMapRef" (dict "name" (include "common-lib.names.suffixed" (dict "context" .context "app" $app "suffix" "config")))) -}}

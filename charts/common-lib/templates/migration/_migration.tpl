@@ -14,14 +14,11 @@ Usage:
 {{- end -}}
 
 {{/*
-common-lib.migration.job: the database migration Job, a Helm hook (pre-install,pre-upgrade
-by default) that runs before the new pods. It never retries (backoffLimit 0), is stopped
-after `activeDeadlineSeconds`, is replaced on the next run (before-hook-creation) and deleted
-on success (hook-succeeded), so a failed Job stays for debugging. It runs the app image with
-the app's security contexts and pull secrets, through the same pod and container spec as
-the app; credentials come only from Secrets that exist before install (secretKeyRef). A
-rollback never runs it backwards: migrations must be forward-compatible with the previous
-release.
+common-lib.migration.job: the database migration hook Job (pre-install,pre-upgrade by
+default): never retried (backoffLimit 0), stopped after `activeDeadlineSeconds`, replaced
+on the next run and deleted on success, so a failed Job stays for debugging. The app's
+image, security and pull secrets; credentials only by secretKeyRef. A rollback never
+runs it backwards: migrations stay compatible with the previous release.
 Input: (dict "context" $ "app" $app "overrides" {..})
 Usage:
   {{- include "common-lib.migration.job" (dict "context" . "app" .Values) | nindent 0 }}

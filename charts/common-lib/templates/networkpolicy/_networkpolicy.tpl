@@ -24,7 +24,9 @@ spec:
   podSelector:
     {{- /* Every pod of the release (app, migration hook, helm test), not only the app: the
     hook pods serve no port, so they get no ingress at all. */}}
-    matchLabels: {{- omit (include "common-lib.labels.selector" $scope | fromYaml) "app.kubernetes.io/component" | toYaml | nindent 6 }}
+    {{- $release := dict }}
+    {{- $_ := include "common-lib.labels.setSelector" (list $release $scope) }}
+    matchLabels: {{- omit $release "app.kubernetes.io/component" | toYaml | nindent 6 }}
   policyTypes:
     - Ingress
   ingress:

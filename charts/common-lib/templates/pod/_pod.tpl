@@ -1,9 +1,9 @@
 {{/*
-common-lib.pod.template: a pod template (metadata and spec) for a workload of the App:
-the pod labels of the component, the given annotations, and common-lib.pod.spec.
-Input: (dict "context" $ "app" $app "component" "app" "annotations" {..} "pod" Pod "containers" [Container...])
+common-lib.pod.template: a pod template: the component's pod labels, the annotations
+and common-lib.pod.spec.
+Input: (dict "context" $ "app" $app "component" "app" "annotations" {..} "pod" Pod "containers" [..])
 Usage:
-  template: {{- include "common-lib.pod.template" (dict "context" .context "app" .app "component" "app" "pod" $pod "containers" $containers) | nindent 4 }}
+  template: {{- include "common-lib.pod.template" $in | nindent 4 }}
 */}}
 {{- define "common-lib.pod.template" -}}
 metadata:
@@ -15,18 +15,12 @@ spec: {{- include "common-lib.pod.spec" . | nindent 2 }}
 {{- end -}}
 
 {{/*
-common-lib.pod.spec: the one pod spec every workload uses. It adds what every pod of the
-platform has: no service links, the restricted pod security context with the pod's
-override merged over it, and the /tmp emptyDir when a container asks for `tmp`. Every
-container goes through common-lib.container.spec.
-Pod input (each key optional):
-  serviceAccountName, automountServiceAccountToken (default false), restartPolicy,
-  securityContext (override merged over the restricted context),
-  terminationGracePeriodSeconds, imagePullSecrets ([names]), scheduling (true: the App's
-  scheduling, common-lib.scheduling.podSpec), tmpSizeLimit, volumes ([Volume...])
+common-lib.pod.spec: the one pod spec: no service links, the restricted pod security
+context with the Pod's override merged over it, /tmp when a container asks for it, and
+every container through common-lib.container.spec. Pod fields: README (Pod).
 Input: (dict "context" $ "app" $app "component" "app" "pod" Pod "containers" [Container...])
 Usage:
-  spec: {{- include "common-lib.pod.spec" (dict "context" .context "app" .app "component" "test" "pod" $pod "containers" (list $container)) | nindent 2 }}
+  spec: {{- include "common-lib.pod.spec" $in | nindent 2 }}
 */}}
 {{- define "common-lib.pod.spec" -}}
 {{- $pod := .pod | default dict -}}
