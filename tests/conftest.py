@@ -7,6 +7,7 @@ Fixtures
     rendered           documents of (case, helm_version), from the render cache
     rendered_result    the full RenderResult of (case, helm_version)
     chart_copy         charts/ copied to tmp_path; returns the copied standard-app
+    consumer_copy      tests/consumer-chart and common-lib copied to tmp_path; (consumer, library)
     manifest_snapshot  syrupy's `snapshot` with the one-file-per-case YAML extension
 
 Hooks
@@ -30,7 +31,9 @@ from tests.harness.cases import Case, discover_cases
 from tests.harness.helm import HELM_VERSIONS, PRIMARY_HELM, HelmVersion
 from tests.harness.render import RenderResult, ensure_dependencies, render_case
 from tests.harness.snapshot import ManifestSnapshotExtension, update_refusal
-from tests.harness.tools import CHARTS_DIR, STANDARD_APP
+from tests.harness.tools import CHARTS_DIR, COMMON_LIB, ROOT, STANDARD_APP
+
+CONSUMER_CHART = ROOT / "tests" / "consumer-chart"
 
 _WORKER_STATS = pytest.StashKey[list]()
 
@@ -104,6 +107,17 @@ def rendered_result(case: Case, helm_version: HelmVersion) -> RenderResult:
 def rendered(rendered_result: RenderResult) -> list[dict]:
     """The documents of (case, helm_version); a fresh copy, safe to modify."""
     return rendered_result.docs
+
+
+@pytest.fixture
+def consumer_copy(tmp_path: Path) -> tuple[Path, Path]:
+    """Private copies of tests/consumer-chart and charts/common-lib, with the same relative
+    layout (so its file:// dependency resolves); returns (consumer, library)."""
+    library = tmp_path / "charts" / "common-lib"
+    consumer = tmp_path / "tests" / "consumer-chart"
+    shutil.copytree(COMMON_LIB, library)
+    shutil.copytree(CONSUMER_CHART, consumer, ignore=shutil.ignore_patterns("charts"))
+    return consumer, library
 
 
 @pytest.fixture

@@ -530,19 +530,10 @@ def test_consumer_helpers_do_not_shadow_the_library(helm_version):
     assert shadowing(result) == []
 
 
-def _copy_consumer_with_library(tmp_path: Path) -> tuple[Path, Path]:
-    """tests/consumer-chart and charts/common-lib, copied with the same relative layout."""
-    library = tmp_path / "charts" / "common-lib"
-    consumer = tmp_path / "tests" / "consumer-chart"
-    shutil.copytree(COMMON_LIB, library)
-    shutil.copytree(CONSUMER, consumer, ignore=shutil.ignore_patterns("charts"))
-    return consumer, library
-
-
-def test_an_unprefixed_library_helper_would_be_shadowed(helm_version, tmp_path):
+def test_an_unprefixed_library_helper_would_be_shadowed(helm_version, consumer_copy):
     """The check above can fail: strip the prefix from one library helper in a copy,
     and the consumer's same-named helper takes over the library's output."""
-    consumer, library = _copy_consumer_with_library(tmp_path)
+    consumer, library = consumer_copy
     # As if common-lib had named the helper "names.fullname": its define and every
     # call (the library's and the consumer's) use the bare name; _consumer.tpl
     # still defines its own "names.fullname".
@@ -554,11 +545,11 @@ def test_an_unprefixed_library_helper_would_be_shadowed(helm_version, tmp_path):
     assert any("Deployment/shadowed-names-fullname metadata.name" in p for p in problems), problems
 
 
-def test_a_parent_define_with_the_library_name_wins(helm_version, tmp_path):
+def test_a_parent_define_with_the_library_name_wins(helm_version, consumer_copy):
     """Helm's rule, demonstrated: a consumer defining a `common-lib.*` name replaces the
     library's helper everywhere (here helm.sh/chart on every object). Hence the rule
     that only common-lib defines `common-lib.*` names (next test)."""
-    consumer, _library = _copy_consumer_with_library(tmp_path)
+    consumer, _library = consumer_copy
     (consumer / "templates" / "_hijack.tpl").write_text(
         '{{- define "common-lib.names.chart" -}}hijacked-chart{{- end -}}\n', encoding="utf-8"
     )

@@ -10,7 +10,6 @@ a workload that assembled the concern on its own would not.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +19,7 @@ import pytest
 
 from tests.harness import invariants as inv
 from tests.harness.render import render_chart
-from tests.harness.tools import COMMON_LIB, ROOT
+from tests.harness.tools import ROOT
 
 CONSUMER = ROOT / "tests" / "consumer-chart"
 SCENARIO = CONSUMER / "scenarios" / "overrides.yaml"
@@ -131,24 +130,14 @@ def workloads(docs: list[dict]) -> dict[tuple[str, str], tuple[dict, dict]]:
     }
 
 
-@pytest.fixture
-def library_copy(tmp_path: Path) -> tuple[Path, Path]:
-    """The consumer chart and common-lib, copied with the same relative layout."""
-    library = tmp_path / "charts" / "common-lib"
-    consumer = tmp_path / "tests" / "consumer-chart"
-    shutil.copytree(COMMON_LIB, library)
-    shutil.copytree(CONSUMER, consumer, ignore=shutil.ignore_patterns("charts"))
-    return consumer, library
-
-
 def test_the_scenario_renders_every_workload(helm4):
     found = workloads(render_chart(CONSUMER, helm4, values_files=[SCENARIO], set_values=SET).docs)
     assert set(found) == WORKLOADS
 
 
 @pytest.mark.parametrize("mutation", MUTATIONS, ids=[m.id for m in MUTATIONS])
-def test_every_workload_follows_the_one_place(helm4, library_copy, mutation: Mutation):
-    consumer, library = library_copy
+def test_every_workload_follows_the_one_place(helm4, consumer_copy, mutation: Mutation):
+    consumer, library = consumer_copy
     before = workloads(render_chart(CONSUMER, helm4, values_files=[SCENARIO], set_values=SET).docs)
     assert not any(mutation.shows(pod, c) for pod, c in before.values()), "the marker must be new"
 
