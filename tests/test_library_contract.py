@@ -685,3 +685,16 @@ def test_readme_is_packaged_with_the_library(helm4, tmp_path):
     (archive,) = tmp_path.glob("common-lib-*.tgz")
     with tarfile.open(archive) as tar:
         assert "common-lib/README.md" in tar.getnames()
+
+
+def test_pod_spec_builds_init_containers_like_containers(helm_version):
+    """Init containers go through the same container spec: restricted, with /tmp on request,
+    and the pod gets the /tmp volume when any of its containers asks for it."""
+    pod = outputs(render_consumer(helm_version))["pod-spec"]
+    (init,) = pod["initContainers"]
+    (main,) = pod["containers"]
+    assert init["securityContext"] == main["securityContext"] == RESTRICTED_CONTAINER
+    assert init["volumeMounts"] == [{"name": "tmp", "mountPath": "/tmp"}] and "volumeMounts" not in main
+    assert pod["volumes"] == [{"name": "tmp", "emptyDir": {"sizeLimit": "16Mi"}}]
+    assert init["args"] == ["--for", "db"] and main["image"] == "registry.example.com/test/consumer:2.0.1"
+    assert pod["securityContext"] == RESTRICTED_POD and pod["restartPolicy"] == "Never"

@@ -17,8 +17,9 @@ spec: {{- include "common-lib.pod.spec" . | nindent 2 }}
 {{/*
 common-lib.pod.spec: the one pod spec: no service links, the restricted pod security
 context with the Pod's override merged over it, /tmp when a container asks for it, and
-every container through common-lib.container.spec. Pod fields: README (Pod).
-Input: (dict "context" $ "app" $app "component" "app" "pod" Pod "containers" [Container...])
+every container and init container through common-lib.container.spec. Pod fields:
+README (Pod).
+Input: (dict "context" $ "app" $app "component" "app" "pod" Pod "containers" [Container...] "initContainers" [Container...])
 Usage:
   spec: {{- include "common-lib.pod.spec" $in | nindent 2 }}
 */}}
@@ -45,8 +46,15 @@ imagePullSecrets:
 {{- if $pod.scheduling }}
 {{- include "common-lib.scheduling.podSpec" . | nindent 0 }}
 {{- end }}
+{{- $tmp := false }}
+{{- with .initContainers }}
+initContainers:
+  {{- range . }}
+  {{- $tmp = or $tmp .tmp }}
+  - {{- include "common-lib.container.spec" . | nindent 4 }}
+  {{- end }}
+{{- end }}
 containers:
-  {{- $tmp := false }}
   {{- range .containers }}
   {{- $tmp = or $tmp .tmp }}
   - {{- include "common-lib.container.spec" . | nindent 4 }}
