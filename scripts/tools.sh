@@ -30,8 +30,8 @@ GO_BUILDS="${GO_BUILDS:-2}"   # Go compilations at a time, besides the control p
 # mostly waits on the network: 16 at a time halves Helm 4's (60 s to 30 s, measured).
 export FETCH_PROCS=16
 
-# The tools, in build order. ABOUT: seconds each adds to a run with empty Go caches on
-# 2 cores, building in parallel as this script does (measured; see README "Requirements").
+# The tools, in build order. ABOUT: seconds each takes alone with empty Go caches on an
+# otherwise idle 2-core machine (measured); in parallel each takes longer, all together less.
 #    name            kind     version              ABOUT
 TABLE="
      venv            venv     main                 60
@@ -137,10 +137,12 @@ go_tool() {
   rm -rf "$tmp"; mkdir -p "$tmp"; cd "$tmp"
   export GOFLAGS="-buildvcs=false" CGO_ENABLED=0 GOWORK=off
   go mod init "toolbuild/$name"
+  after_first_download "$name"
   apply_upstream_replaces "$pkg@$version"
   GOMAXPROCS=$FETCH_PROCS go get "$pkg@$version"
   GOMAXPROCS=$FETCH_PROCS go list -deps "$pkg" >/dev/null
   echo "modules downloaded after $SECONDS s"
+  touch "$RUN/downloaded.$name"
   acquire_slot "${RANK[$name]}"
   echo "compile slot taken after $SECONDS s"
   started "$name"
@@ -183,6 +185,7 @@ for r in json.load(sys.stdin).get("Replace") or []:
 python_env() {
   local name="$1" group="${VERSION[$1]}" venv stamp
   venv="$(venv_dir "$name")"; stamp="$(venv_stamp "$name")"
+  after_first_download "$name"
   started "$name"
   rm -rf "$venv"
   python3 -m venv "$venv"
@@ -210,6 +213,7 @@ apt_tool() {
 # The control plane builds at low priority (build.sh runs go with nice) without a slot:
 # it is by far the longest build and soaks up whatever CPU the others leave.
 cluster_tool() {
+  after_first_download "$1"
   started "$1"
   "$ROOT/scripts/cluster/build.sh"
   finished "$1" built
@@ -221,6 +225,14 @@ started() {
   echo "$SECONDS" > "$RUN/$1.start"
 }
 finished() { tell "$2 $1 in $((SECONDS - $(cat "$RUN/$1.start"))) s"; }
+
+# after_first_download NAME: the first Go tool of the run downloads its modules alone
+# (in about 30 s for Helm 4), so that its compilation starts as early as it can; the
+# other downloads, pip's included, share the network afterwards.
+after_first_download() {
+  [[ -n "$FIRST_GO" && "$1" != "$FIRST_GO" ]] || return 0
+  while [[ ! -e "$RUN/downloaded.$FIRST_GO" ]]; do sleep 0.5; done
+}
 
 # acquire_slot RANK: wait until one of the GO_BUILDS compile slots is free and no
 # earlier tool in the table is waiting for one; the slot is held (fd 7) until the job ends.
@@ -300,10 +312,18 @@ for name in "${todo[@]}"; do
   fi
 done
 TOTAL=${#todo[@]}
+FIRST_GO=""
+for name in "${todo[@]}"; do [[ "${KIND[$name]}" != go ]] || { FIRST_GO=$name; break; }; done
+# At most the builds one after the other; the venvs and Debian packages come alongside.
 total_about=0
-for name in "${todo[@]}"; do total_about=$((total_about + ${ABOUT[$name]})); done
+for name in "${todo[@]}"; do
+  case "${KIND[$name]}" in
+    go|cluster) total_about=$((total_about + ${ABOUT[$name]})) ;;
+    *) ((${ABOUT[$name]} <= total_about)) || total_about=${ABOUT[$name]} ;;
+  esac
+done
 rm -rf "$RUN" "$TOOLS/build"; mkdir -p "$RUN"
-say "installing ${todo[*]}: about $(human "$total_about") on 2 cores with empty Go caches;" \
+say "installing ${todo[*]}: at most about $(human "$total_about") on 2 cores with empty Go caches;" \
     "the builds' output goes to ${LOGS#"$ROOT/"}/"
 
 # Each tool is a background job in a process group of its own (set -m): a failure or an

@@ -203,19 +203,27 @@ def run_tools(root: Path, *args: str, **env: str) -> subprocess.CompletedProcess
 
 def test_one_line_as_a_tool_starts_and_one_as_it_ends_and_go_chatter_in_a_log(tmp_path: Path) -> None:
     root = copy_of_the_build_files(tmp_path)
-    version = pinned_versions()["KUBECONFORM_VERSION"]
-    proc = run_tools(root, "kubeconform")
+    versions = pinned_versions()
+    proc = run_tools(root, "kubeconform", "helm3")
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == ""
     lines = proc.stderr.splitlines()
-    assert lines[0].startswith("[tools] installing kubeconform: about "), lines
-    assert re.fullmatch(rf"\[tools\] building kubeconform {version} \(1 of 1, about \d+ (s|min) on 2 cores\)…",
-                        lines[1]), lines
-    assert re.fullmatch(rf"\[tools\] built kubeconform in \d+ s", lines[2]), lines
-    assert "go: downloading" not in proc.stderr
-    assert "go: downloading" in (root / ".tools" / "logs" / "kubeconform.log").read_text()
-    assert (root / ".tools" / "stamps" / f"kubeconform@{version}").is_file()
-    again = run_tools(root, "kubeconform")
+    assert lines[0].startswith("[tools] installing helm3 kubeconform: at most about "), lines
+    assert lines[-1].startswith("[tools] ready in "), lines
+    expected = [
+        rf"\[tools\] building helm3 {versions['HELM3_VERSION']} \(1 of 2, about \d+ (s|min) on 2 cores\)…",
+        rf"\[tools\] building kubeconform {versions['KUBECONFORM_VERSION']} \(2 of 2, about \d+ (s|min) on 2 cores\)…",
+        r"\[tools\] built helm3 in \d+ s",
+        r"\[tools\] built kubeconform in \d+ s",
+    ]
+    assert len(lines) == 2 + len(expected), lines
+    for pattern in expected:
+        assert any(re.fullmatch(pattern, line) for line in lines[1:-1]), (pattern, lines)
+    for tool in ("helm3", "kubeconform"):
+        log = (root / ".tools" / "logs" / f"{tool}.log").read_text()
+        assert "go: downloading" in log and "go: downloading" not in proc.stderr
+        assert (root / ".tools" / "stamps" / f"{tool}@{versions[tool.upper() + '_VERSION']}").is_file()
+    again = run_tools(root, "kubeconform", "helm3")
     assert (again.returncode, again.stdout, again.stderr) == (0, "", ""), "a run with nothing to do is silent"
 
 
