@@ -133,7 +133,8 @@ def test_ct_lint_all(helm4: HelmVersion, tmp_path: Path) -> None:
     linted = re.findall(r'Linting chart with values file "charts/standard-app/ci/([^"]+)"', output)
     assert sorted(linted) == sorted(c.values_file.name for c in CASES), output
     assert "Validation success" in output, "yamale did not validate Chart.yaml"
-    assert (work / "charts" / "standard-app" / "charts" / "common-lib-1.0.0.tgz").is_file(), (
+    library_version = yaml.safe_load((COMMON_LIB / "Chart.yaml").read_text())["version"]
+    assert (work / "charts" / "standard-app" / "charts" / f"common-lib-{library_version}.tgz").is_file(), (
         "ct did not build the file:// dependency offline"
     )
 

@@ -13,6 +13,7 @@ import socket
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.harness.registry import (
     FaultProxy,
@@ -23,6 +24,9 @@ from tests.harness.registry import (
     start_registry,
 )
 from tests.harness.tools import CHARTS_DIR
+
+# The chart versions in the working tree: what publish packages.
+VERSIONS = {n: str(yaml.safe_load((CHARTS_DIR / n / "Chart.yaml").read_text())["version"]) for n in ("common-lib", "standard-app")}
 
 pytestmark = [pytest.mark.registry, pytest.mark.xdist_group("oci-publish-errors")]
 
@@ -144,7 +148,7 @@ def test_passphrase_protected_key_with_wrong_and_right_passphrase(home, protecte
                       "--passphrase-file", str(right))
     assert run.returncode == 0, str(run)
     assert sorted(p.name for p in (tmp_path / "b").iterdir()) == sorted(
-        f"{n}-{v}.tgz{ext}" for n, v in (("common-lib", "1.0.0"), ("standard-app", "1.0.0")) for ext in ("", ".prov"))
+        f"{n}-{v}.tgz{ext}" for n, v in VERSIONS.items() for ext in ("", ".prov"))
 
 
 def test_wrong_cosign_password(registry, home, keys, tmp_path):
@@ -178,13 +182,14 @@ def test_failure_after_common_lib_says_exactly_what_is_in_the_registry(registry,
     assert list(run.pushed) == ["common-lib"]
     version, digest = run.pushed["common-lib"]
     host = f"127.0.0.1:{proxy.port}"
-    assert run.errors == [f"publish: error: pushing standard-app {version} failed: registry {host} "
+    assert version == VERSIONS["common-lib"]
+    assert run.errors == [f"publish: error: pushing standard-app {VERSIONS['standard-app']} failed: registry {host} "
                           "denied the request (403 Forbidden): the account may not push there"], str(run)
     report = run.stderr.splitlines()[1:]
     assert report == [
         "publish: the registry now holds (pushed by this run):",
         f"publish:   oci://{host}/partial/common-lib:{version} {digest} (cosign-signed, .prov attached)",
-        f"publish: NOT published: standard-app {version}",
+        f"publish: NOT published: standard-app {VERSIONS['standard-app']}",
         "publish: after fixing the cause, publish the rest with: --chart standard-app",
     ], run.stderr
     # The report is the truth: common-lib (and its cosign signature) is there, standard-app is not.
