@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from tests.harness import invariants as inv
 from tests.harness.helm import HelmError, HelmVersion
@@ -698,3 +699,79 @@ def test_pod_spec_builds_init_containers_like_containers(helm_version):
     assert pod["volumes"] == [{"name": "tmp", "emptyDir": {"sizeLimit": "16Mi"}}]
     assert init["args"] == ["--for", "db"] and main["image"] == "registry.example.com/test/consumer:2.0.1"
     assert pod["securityContext"] == RESTRICTED_POD and pod["restartPolicy"] == "Never"
+
+
+# --- consumer mistakes the library catches --------------------------------------------------
+
+
+def test_a_feature_turned_on_without_its_settings_is_named(helm_version):
+    """Over common-lib.app.defaults, a consumer that turns a feature on but forgets the
+    settings it needs gets a message, not a silently dropped hook or an image "<nil>"."""
+    with pytest.raises(HelmError) as failed:
+        render_consumer(
+            helm_version,
+            set_values=(
+                "workload.listenPort=null",
+                "extras.migration.enabled=true",
+                "extras.migration.command={./migrate}",
+                "extras.tests.enabled=true",
+                "workload.helpers[0].name=shipper",
+                "workload.helpers[0].image.repository=registry.example.com/shipper",
+                "workload.helpers[0].env.SHIP_TOKEN=hunter2",
+                "workload.helpers[0].resources.requests.cpu=10m",
+            ),
+        )
+    stderr = failed.value.stderr
+    assert "  - containerPort: must be a port number from 1 to 65535 (got null)" in stderr
+    assert '  - migration.hooks: must list Helm hook phases when migration.enabled is true (got "")' in stderr
+    assert "  - tests.image: needs a repository and a tag or digest when tests.enabled is true (got {})" in stderr
+    assert '  - sidecars[0].image: is required (got empty)' in stderr
+    assert "  - sidecars[0].env.SHIP_TOKEN: looks like a secret" in stderr
+    assert stderr.count("consumer: invalid values:") == 1
+
+
+def test_an_entry_point_called_the_1x_way_says_what_it_needs(helm4, consumer_copy):
+    consumer, _library = consumer_copy
+    (consumer / "templates" / "service.yaml").write_text('{{- include "common-lib.service" (dict "context" .) | nindent 0 }}\n')
+    with pytest.raises(HelmError) as failed:
+        render_consumer(helm4, chart=consumer)
+    assert 'common-lib: an entry point needs (dict "context" $ "app" <the App>)' in failed.value.stderr
+
+
+MANY_APPS = 150
+
+
+def test_every_app_built_in_its_own_template_is_validated_and_labelled(helm_version, consumer_copy, monkeypatch):
+    """Validation and labels are remembered per render. An App built anew in each
+    template is a map that the garbage collector may free once that template is done;
+    a later App can then get the same address. With a GC that runs all the time, every
+    App must still be checked and labelled as itself."""
+    _consumer, library = consumer_copy
+    chart = library.parent.parent / "tests" / "many-apps"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text(
+        "apiVersion: v2\nname: many\nversion: 0.1.0\ndependencies:\n"
+        "  - name: common-lib\n    version: " + yaml.safe_load((library / "Chart.yaml").read_text())["version"]
+        + "\n    repository: file://../../charts/common-lib\n"
+    )
+    template = (
+        '{{{{- $app := include "common-lib.app.defaults" . | fromYaml }}}}\n'
+        '{{{{- $_ := include "common-lib.util.merge" (list $app (dict "nameOverride" "app-{i}" "containerPort" 8080'
+        ' "service" (dict "port" 80) "image" (dict "repository" "registry.example.com/app" "tag" "{tag}")'
+        ' "resources" (dict "requests" (dict "cpu" "10m" "memory" "16Mi")))) }}}}\n'
+        '{{{{- include "common-lib.service" (dict "context" . "app" $app) | nindent 0 }}}}\n'
+    )
+    for i in range(MANY_APPS):
+        (chart / "templates" / f"s{i:03}.yaml").write_text(template.format(i=i, tag=f"1.{i}.0"))
+    monkeypatch.setenv("GOGC", "5")
+    services = render_chart(chart, helm_version).docs
+    assert len(services) == MANY_APPS
+    for doc in services:
+        name = doc["spec"]["selector"]["app.kubernetes.io/name"]
+        assert doc["metadata"]["labels"]["app.kubernetes.io/name"] == name, inv.resource_id(doc)
+        assert doc["metadata"]["labels"]["app.kubernetes.io/version"] == "1." + name.split("-")[1] + ".0"
+    # the last template Helm renders (s000) holds a bad App: it must still be checked
+    (chart / "templates" / "s000.yaml").write_text(template.format(i=0, tag="latest"))
+    with pytest.raises(HelmError) as failed:
+        render_chart(chart, helm_version)
+    assert 'image.tag: "latest" is not allowed' in failed.value.stderr

@@ -14,7 +14,8 @@ app.kubernetes.io/component: {{ .component | quote }}
 
 {{/*
 common-lib.labels.standard: object labels: the selector labels, helm.sh/chart, managed-by,
-the version (the image tag) and `commonLabels`; computed once per App map and component.
+the version (the image tag) and `commonLabels`; computed once per App map and component
+in a render (remembered on the root context).
 Input: (dict "context" $ "app" $app "component" "app")
 Usage:
   {{- include "common-lib.labels.standard" (dict "context" $ "app" .Values "component" "app") | nindent 4 }}
@@ -32,10 +33,11 @@ Usage:
 {{- end -}}
 {{- $_ := include "common-lib.util.merge" (list $labels .app.commonLabels) -}}
 {{- $_ := include "common-lib.labels.setSelector" (list $labels .) -}}
-{{- $_ := set $cache $key (toYaml $labels) -}}
+{{- /* The App is kept with its labels, so no later App gets the same address. */ -}}
+{{- $_ := set $cache $key (dict "app" .app "labels" (toYaml $labels)) -}}
 {{- $_ := set .context "common-lib.labels" $cache -}}
 {{- end -}}
-{{- get $cache $key -}}
+{{- (get $cache $key).labels -}}
 {{- end -}}
 
 {{/*

@@ -1,7 +1,8 @@
 {{/*
 common-lib.validate.app: runs every kind's rules (templates/<kind>/_validate.tpl, one line
-per problem) and fails once, listing them all. Every entry point calls it, once per App
-map and render (remembered on the root context by the map's address).
+per problem) and fails once, listing them all. Every entry point calls it; it runs once
+per App map and render (remembered on the root context by the map's address, so an App
+must not be changed after its first use: build another map for another App).
 Input: the scope (dict "context" $ "app" $app)
 Usage:
   {{- $_ := include "common-lib.validate.app" (dict "context" $ "app" .Values) }}
@@ -10,10 +11,15 @@ Usage:
 {{- $done := get .context "common-lib.validated" | default dict -}}
 {{- $key := printf "%p" .app -}}
 {{- if not (hasKey $done $key) -}}
-{{- $_ := set $done $key true -}}
+{{- if not (kindIs "map" .app) -}}
+{{- fail "common-lib: an entry point needs (dict \"context\" $ \"app\" <the App>), e.g. (dict \"context\" . \"app\" .Values); common-lib 1.x took (dict \"context\" .), see the library's README" -}}
+{{- end -}}
+{{- /* The App itself is the value: it keeps the map alive, so no later App can be
+given the same address within this render. */ -}}
+{{- $_ := set $done $key .app -}}
 {{- $_ := set .context "common-lib.validated" $done -}}
 {{- $messages := list -}}
-{{- range $kind := list "deployment" "hpa" "pdb" "configmap" "externalsecret" "ingress" "migration" -}}
+{{- range $kind := list "deployment" "hpa" "pdb" "configmap" "externalsecret" "ingress" "migration" "testpod" -}}
 {{- $out := include (printf "common-lib.%s.validate" $kind) $ | trim -}}
 {{- if $out -}}
 {{- $messages = concat $messages (compact (splitList "\n" $out)) -}}

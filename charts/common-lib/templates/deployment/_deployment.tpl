@@ -86,5 +86,5 @@ Usage:
   "volumeMounts" $app.extraVolumeMounts
 -}}
 {{- $containers := prepend ($app.sidecars | default list) $main -}}
-{{- include "common-lib.pod.template" (dict "context" .context "app" $app "component" "app" "annotations" $annotations "pod" $pod "containers" $containers) | nindent 0 -}}
+{{- include "common-lib.pod.template" (dict "context" .context "app" $app "component" "app" "annotations" $annotations "pod" $pod "containers" $containers) | trim -}}
 {{- end -}}

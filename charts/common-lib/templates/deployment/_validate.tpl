@@ -1,6 +1,6 @@
 {{/*
-common-lib.deployment.validate: the App's main container and its sidecars: an image with
-a tag or a digest and never `latest`; no secret-looking names in plain env, and no name
+common-lib.deployment.validate: the App's main container and its sidecars: a port; an
+image with a tag or a digest and never `latest`; no secret-looking names in plain env, and no name
 in both env and secretEnv; cpu and memory requests; every sidecar named, with an
 immutable image and requests. One line per problem (common-lib.validate.app runs it).
 Input: the scope (dict "context" $ "app" $app)
@@ -19,6 +19,10 @@ image.tag: is required unless image.digest is set (got empty); set an immutable 
 {{- if and (eq (toString $image.tag) "latest") (not $image.digest) }}
 image.tag: "latest" is not allowed (got "latest"); deploy an immutable tag such as "1.4.2", or set image.digest
 {{- end }}
+{{- $port := $app.containerPort }}
+{{- if not (and (or (kindIs "float64" $port) (regexMatch "^u?int(8|16|32|64)?$" (kindOf $port))) (eq (float64 (int $port)) (float64 $port)) (ge (int $port) 1) (le (int $port) 65535)) }}
+containerPort: must be a port number from 1 to 65535 (got {{ $port | toJson }}); the port the app listens on, e.g. 8080
+{{- end }}
 {{- include "common-lib.validate.noSecretNames" (dict "key" "env" "values" $app.env "reference" "secretEnv") | nindent 0 }}
 {{- range $name, $_ := $app.secretEnv | default dict -}}
 {{- if hasKey ($app.env | default dict) $name }}
@@ -30,10 +34,17 @@ env.{{ $name }}: is also set in secretEnv.{{ $name }}; set it in one place only
 {{- if not $c.name }}
 sidecars[{{ $i }}].name: is required (got empty)
 {{- end }}
-{{- if not $c.image }}
+{{- $image := $c.image }}
+{{- if kindIs "map" $image }}
+{{- $image = ternary (include "common-lib.images.image" $image) "" (and (not (empty $image.repository)) (or (not (empty $image.tag)) (not (empty $image.digest)))) }}
+{{- end }}
+{{- if not $image }}
 sidecars[{{ $i }}].image: is required (got empty); use an immutable tag or digest
-{{- else if or (hasSuffix ":latest" $c.image) (not (regexMatch "[:@]" (regexReplaceAll "^[^/]*/" $c.image ""))) }}
-sidecars[{{ $i }}].image: needs an immutable tag or digest (got {{ $c.image | quote }})
+{{- else if or (hasSuffix ":latest" $image) (not (regexMatch "[:@]" (regexReplaceAll "^[^/]*/" $image ""))) }}
+sidecars[{{ $i }}].image: needs an immutable tag or digest (got {{ $image | quote }})
+{{- end }}
+{{- if kindIs "map" $c.env }}
+{{- include "common-lib.validate.noSecretNames" (dict "key" (printf "sidecars[%d].env" $i) "values" $c.env "reference" (printf "sidecars[%d].secretEnv" $i)) | nindent 0 }}
 {{- end }}
 {{- if not (and $c.resources $c.resources.requests) }}
 sidecars[{{ $i }}].resources.requests: is required (got none); every container declares cpu and memory requests

@@ -19,6 +19,9 @@ Usage:
 {{- if not $m.command }}
 migration.command: is required when migration.enabled is true (got []); e.g. ["./migrate", "up"]
 {{- end }}
+{{- if not (regexMatch "^(pre-install|pre-upgrade|post-install|post-upgrade)(,(pre-install|pre-upgrade|post-install|post-upgrade))*$" (nospace (toString $m.hooks))) }}
+migration.hooks: must list Helm hook phases when migration.enabled is true (got {{ $m.hooks | toJson }}); pre-install, pre-upgrade, post-install or post-upgrade, comma-separated, e.g. "pre-install,pre-upgrade" (never a rollback phase: a rollback never undoes a migration)
+{{- end }}
 {{- $preInstall := has "pre-install" (splitList "," (nospace $m.hooks)) }}
 {{- if and $preInstall $app.serviceAccount.create (eq (toString $m.serviceAccountName) (include "common-lib.names.serviceAccount" .)) }}
 migration.serviceAccountName: names the ServiceAccount this chart creates (got {{ $m.serviceAccountName | quote }}), which does not exist yet when the pre-install hook runs; use one that exists before install, or leave it empty for the namespace's default

@@ -11,7 +11,7 @@ metadata:
   {{- with .annotations }}
   annotations: {{- toYaml . | nindent 4 }}
   {{- end }}
-spec: {{- include "common-lib.pod.spec" . | nindent 2 }}
+spec: {{- include "common-lib.pod.spec" . | trim | nindent 2 }}
 {{- end -}}
 
 {{/*
@@ -44,7 +44,9 @@ imagePullSecrets:
   {{- end }}
 {{- end }}
 {{- if $pod.scheduling }}
-{{- include "common-lib.scheduling.podSpec" . | nindent 0 }}
+{{- with include "common-lib.scheduling.podSpec" . | trim }}
+{{ . }}
+{{- end }}
 {{- end }}
 {{- $tmp := false }}
 {{- with .initContainers }}

@@ -40,6 +40,6 @@ metadata:
   annotations:
     helm.sh/hook: test
     helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded
-spec: {{- include "common-lib.pod.spec" (dict "context" .context "app" $app "component" "test" "pod" $pod "containers" (list $container)) | nindent 2 }}
+spec: {{- include "common-lib.pod.spec" (dict "context" .context "app" $app "component" "test" "pod" $pod "containers" (list $container)) | trim | nindent 2 }}
 {{- end }}
 {{- end -}}
