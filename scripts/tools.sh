@@ -40,8 +40,8 @@ TABLE="
      docker-registry apt      docker-registry      20
      gpg             apt      gnupg                10
      helm3           go       $HELM3_VERSION       70
-     ct              go       $CT_VERSION          40
-     kubeconform     go       $KUBECONFORM_VERSION 20
+     ct              go       $CT_VERSION          20
+     kubeconform     go       $KUBECONFORM_VERSION 10
      helmfile        go       $HELMFILE_VERSION    300
      checkov         venv     policy               90
      htpasswd        apt      apache2-utils        10
