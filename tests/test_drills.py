@@ -26,10 +26,15 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.harness.admission import (  # noqa: F401 - re-exported for older imports
+    admission_problems,
+    crd_api_versions,
+    dry_run,
+    ensure_service_account,
+    pod_template,
+)
 from tests.harness.cases import Case
 from tests.harness.cluster import (  # noqa: F401 - control_plane is a fixture
-    CRDS_DIR,
-    ApiError,
     ControlPlane,
     KubeAPI,
     control_plane,
@@ -442,67 +447,8 @@ def test_chart_field_changed_live(drill: Drill) -> None:
 # --------------------------------------------------------------------------- server-side dry-run
 
 
-def crd_api_versions() -> list[str]:
-    """group/version/Kind of every CRD the control plane serves (what Helm's
-    .Capabilities.APIVersions would list after `helm install` asked the cluster)."""
-    out = []
-    for path in sorted(CRDS_DIR.glob("*.yaml")):
-        for doc in yaml.safe_load_all(path.read_text()):
-            if doc and doc.get("kind") == "CustomResourceDefinition":
-                spec = doc["spec"]
-                out += [f"{spec['group']}/{v['name']}/{spec['names']['kind']}"
-                        for v in spec["versions"] if v.get("served")]
-    return out
-
-
-def admission_problems(plane: ControlPlane, docs: list[dict], namespace: str) -> list[str]:
-    """Server-side dry-run (dryRun=All, fieldValidation=Strict) of every document, then of
-    a Pod made from every pod template: errors, and warnings (Pod Security's `warn` mode
-    reports a workload whose pods the `enforce` mode would reject)."""
-    candidates = [(f"{doc['kind']}/{doc['metadata']['name']}", doc) for doc in docs]
-    pods = []
-    for rid, doc in candidates:
-        template = pod_template(doc)
-        if template is not None:
-            pods.append((f"{rid} pod template", {
-                "apiVersion": "v1", "kind": "Pod",
-                "metadata": {"name": f"{doc['metadata']['name']}-dry-run", "namespace": namespace,
-                             "labels": template.get("metadata", {}).get("labels", {})},
-                "spec": template["spec"]}))
-    problems = dry_run(plane, candidates)
-    # Pods are admitted only if their ServiceAccount exists; the chart's own account was
-    # just dry-run, and a hook's account must exist before install (ci/migration).
-    for _, pod in pods:
-        ensure_service_account(plane, namespace, pod["spec"].get("serviceAccountName"))
-    return problems + dry_run(plane, pods)
-
-
-def dry_run(plane: ControlPlane, candidates: list[tuple[str, dict]]) -> list[str]:
-    problems = []
-    for what, obj in candidates:
-        try:
-            response = plane.api.create(obj, dry_run=True)
-        except ApiError as err:
-            problems.append(f"{what}: rejected: {err.message}")
-            continue
-        problems += [f"{what}: warning: {w}" for w in response.warnings]
-    return problems
-
-
-def pod_template(doc: dict) -> dict | None:
-    if doc["kind"] in ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job"):
-        return doc["spec"]["template"]
-    if doc["kind"] == "CronJob":
-        return doc["spec"]["jobTemplate"]["spec"]["template"]
-    return None
-
-
-def ensure_service_account(plane: ControlPlane, namespace: str, name: str | None) -> None:
-    """The chart's own ServiceAccount is only dry-run, and hooks' accounts must exist
-    before install: create the account a pod runs as, as a product team would."""
-    if name and plane.api.get_or_none("v1", "ServiceAccount", name, namespace) is None:
-        plane.api.create({"apiVersion": "v1", "kind": "ServiceAccount",
-                          "metadata": {"name": name, "namespace": namespace}})
+# admission_problems, crd_api_versions, dry_run, pod_template, ensure_service_account:
+# tests/harness/admission.py (shared with tests/test_adversarial_corpus.py).
 
 
 @pytest.mark.parametrize("helm", per_helm())

@@ -17,10 +17,8 @@ file, so a required key without a default is really missing.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -30,11 +28,11 @@ import yaml
 
 from tests.harness.helm import HelmError
 from tests.harness.render import render_chart
-from tests.harness.values import coalesce
+from tests.harness.corpus import chart_schema, schema_errors
+from tests.harness.values import chart_defaults, coalesce
 from tests.harness.tools import ROOT, STANDARD_APP
 
 CORPUS = ROOT / "tests" / "schema-corpus"
-SCHEMA_FILE = STANDARD_APP / "values.schema.json"
 _EXPECT = re.compile(r"^#\s*expect\s+(jsonschema|helm):\s*(.+?)\s*$")
 
 
@@ -69,32 +67,13 @@ VALID = _load_corpus("valid")
 INVALID = _load_corpus("invalid")
 
 
-@cache
-def _schema() -> dict:
-    return json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
-
-
-@cache
-def _defaults() -> dict:
-    return yaml.safe_load((STANDARD_APP / "values.yaml").read_text(encoding="utf-8")) or {}
-
-
-def schema_errors(values: dict) -> list[str]:
-    """Every jsonschema error, as "at '/key/path': message" (Helm's format)."""
-    validator = jsonschema.Draft7Validator(_schema())
-    return sorted(
-        f"at '{''.join(f'/{p}' for p in error.absolute_path)}': {error.message}"
-        for error in validator.iter_errors(values)
-    )
-
-
 def _values_of(corpus_file: CorpusFile) -> dict:
-    return coalesce(_defaults(), yaml.safe_load(corpus_file.path.read_text(encoding="utf-8")) or {})
+    return coalesce(chart_defaults(), yaml.safe_load(corpus_file.path.read_text(encoding="utf-8")) or {})
 
 
 def test_schema_is_valid_draft7():
     # (self-containment, i.e. no remote $ref, is a hygiene rule: tests/test_hygiene.py)
-    jsonschema.Draft7Validator.check_schema(_schema())
+    jsonschema.Draft7Validator.check_schema(chart_schema())
 
 
 def test_corpus_covers_every_category():
