@@ -218,6 +218,13 @@ class Schema:
             merged = _merge(merged, part)
         merged = _merge(merged, own)
         merged.setdefault("types", [])
+        patterns = merged.get("patternProperties", {})
+        if len(patterns) == 1 and merged.get("additionalProperties") is False and not merged.get("properties"):
+            # a map whose keys match one pattern: documented like propertyNames + additionalProperties
+            ((pattern, values),) = patterns.items()
+            merged = {k: v for k, v in merged.items() if k != "patternProperties"}
+            merged["propertyNames"] = {"pattern": pattern}
+            merged["additionalProperties"] = values
         return merged
 
     def child(self, node: dict, key: str) -> dict | None:
@@ -225,6 +232,9 @@ class Schema:
         props = node.get("properties", {})
         if key in props:
             return self.resolve(props[key])
+        for pattern, sub in node.get("patternProperties", {}).items():
+            if re.search(pattern, key):
+                return self.resolve(sub)
         extra = node.get("additionalProperties", True)
         if extra is False:
             return None

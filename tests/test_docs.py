@@ -116,10 +116,10 @@ def test_reference_shows_types_defaults_and_constraints():
     """Spot checks that each column carries what it promises, taken from the sources."""
     markdown = VALUES_DOC.read_text(encoding="utf-8")
     rows = {m[0]: m for m in re.findall(r"^\| `([^`]+)` \| (.*?) \| (.*?) \| (.*?) \| (.*) \|$", markdown, re.M)}
-    assert rows["replicaCount"][1:4] == ("integer", "`2`", "1 to 1000")
+    assert rows["replicaCount"][1:4] == ("integer", "`2`", "0 to 1000")
     assert rows["service.type"][3] == 'one of `"ClusterIP"`, `"NodePort"`, `"LoadBalancer"`'
     assert rows["image.repository"][1] == "string, **required**" and rows["image.repository"][2] == "(none)"
-    assert "matches `^(sha256:[a-f0-9]{64})?$`" in rows["image.digest"][3]
+    assert "matches `^(sha256:[a-f0-9]{64}\\|sha512:[a-f0-9]{128})?$`" in rows["image.digest"][3]
     assert rows["containerPort"][4].startswith("Port the container listens on.")
 
 

@@ -462,20 +462,3 @@ def test_server_side_dry_run(case: Case, helm: HelmVersion, control_plane: Contr
                          kube_version=control_plane.version, api_versions=crd_api_versions())
     assert result.docs
     assert admission_problems(control_plane, result.docs, namespace) == []
-
-
-@pytest.mark.xdist_group(f"cluster-{PRIMARY_HELM.name}")
-def test_dry_run_catches_privilege_escalation(control_plane: ControlPlane) -> None:
-    """The dry-run check can fail: loosening the container security context below the
-    restricted level is reported for the Deployment (warn) and its pods (enforce)."""
-    namespace = "dry-run-loosened"
-    control_plane.create_namespace(namespace)
-    result = render_chart(STANDARD_APP, PRIMARY_HELM.ensure(),
-                          values_files=[STANDARD_APP / "ci" / "minimal-values.yaml"],
-                          set_values=["containerSecurityContext.allowPrivilegeEscalation=true"],
-                          namespace=namespace, kube_version=control_plane.version)
-    problems = admission_problems(control_plane, result.docs, namespace)
-    assert any(p.startswith("Deployment/orders: warning:") and "allowPrivilegeEscalation" in p
-               for p in problems), problems
-    assert any(p.startswith("Deployment/orders pod template: rejected:")
-               and 'violates PodSecurity "restricted:latest"' in p for p in problems), problems

@@ -208,7 +208,6 @@ def test_labels_standard_selector_pod(helm_version):
 
 
 def test_labels_extra_labels_never_change_the_selector(helm_version):
-    # scenarios/overrides.yaml tries to override selector labels through commonLabels and podLabels.
     labels = outputs(render_consumer(helm_version, scenario="overrides"))["labels"]
     selector = {
         "app.kubernetes.io/name": "orders",
@@ -227,10 +226,30 @@ def test_labels_extra_labels_never_change_the_selector(helm_version):
     }
 
 
+def test_labels_that_would_take_the_selector_or_chart_labels_are_refused(helm_version):
+    """commonLabels and podLabels cannot set the selector, version or managed-by labels."""
+    with pytest.raises(HelmError) as failed:
+        render_consumer(helm_version, set_values=(
+            "tags.app\\.kubernetes\\.io/name=hijacked",
+            "tags.app\\.kubernetes\\.io/managed-by=me",
+            "podTags.app\\.kubernetes\\.io/instance=hijacked",
+        ))
+    for key in ("commonLabels.app.kubernetes.io/name", "commonLabels.app.kubernetes.io/managed-by",
+                "podLabels.app.kubernetes.io/instance"):
+        assert f"  - {key}: is reserved for the chart" in failed.value.stderr, failed.value.stderr
+
+
+def test_a_tag_that_no_registry_accepts_is_refused(helm_version):
+    """SemVer build metadata ("+") is not allowed in an OCI tag: the image could never be pulled."""
+    with pytest.raises(HelmError) as failed:
+        render_consumer(helm_version, set_values=("workload.image.tag=1.0.0+build.5",))
+    assert '  - image.tag: is not an image tag (got "1.0.0+build.5")' in failed.value.stderr
+
+
 @pytest.mark.parametrize(
     "tag",
-    ["1.0.0+build.5", "v1.2.3-rc.1", "1.0.", "_1.0_", "2026.11.1-" + "a" * 110],
-    ids=["build-metadata", "pre-release", "trailing-dot", "underscores", "128-characters"],
+    ["v1.2.3-rc.1", "1.0.", "_1.0_", "2026.11.1-" + "a" * 110],
+    ids=["pre-release", "trailing-dot", "underscores", "128-characters"],
 )
 def test_version_label_is_a_valid_label_value_for_any_tag(helm_version, tag):
     standard = outputs(render_consumer(helm_version, set_values=(f"workload.image.tag={tag}",)))["labels"]["standard"]
@@ -368,21 +387,17 @@ def test_env_vars_plain_sorted_then_secret_references(helm_version):
     ]
 
 
-def test_numbers_from_values_files_keep_their_digits(helm_version):
-    """YAML numbers reach the templates as float64; a value of 1000000 must still
-    render as "1000000" in env and ConfigMap data, not as Go's "1e+06"."""
-    result = render_consumer(helm_version, scenario="numbers")
-    assert result.one("ConfigMap")["data"] == {
-        "MAX_BYTES": "10485760",
-        "RATIO": "0.5",
-        "ENABLED": "true",
-        "NAME": "orders",
-    }
-    env = result.one("Deployment")["spec"]["template"]["spec"]["containers"][0]["env"]
-    assert env == [
-        {"name": "BATCH_SIZE", "value": "1000000"},
-        {"name": "TIMEOUT_MS", "value": "1500.5"},
-    ]
+def test_numbers_and_booleans_in_env_and_config_must_be_quoted(helm_version):
+    """YAML has already turned an unquoted 0022 into 18 and NO into false before a template
+    runs, so the text as written is lost: every such value is refused with "quote it"."""
+    with pytest.raises(HelmError) as failed:
+        render_consumer(helm_version, scenario="numbers")
+    stderr = failed.value.stderr
+    for key, kind in (("config.MAX_BYTES", "number"), ("config.RATIO", "number"),
+                      ("config.ENABLED", "boolean"), ("env.BATCH_SIZE", "number"),
+                      ("env.TIMEOUT_MS", "number")):
+        assert f"  - {key}: is a YAML {kind}, not text" in stderr and "quote it" in stderr, stderr
+    assert "config.NAME" not in stderr
 
 
 def test_resources(helm_version):
@@ -724,9 +739,11 @@ def test_a_feature_turned_on_without_its_settings_is_named(helm_version):
     stderr = failed.value.stderr
     assert "  - containerPort: must be a port number from 1 to 65535 (got null)" in stderr
     assert '  - migration.hooks: must list Helm hook phases when migration.enabled is true (got "")' in stderr
-    assert "  - tests.image: needs a repository and a tag or digest when tests.enabled is true (got {})" in stderr
-    assert '  - sidecars[0].image: is required (got empty)' in stderr
-    assert "  - sidecars[0].env.SHIP_TOKEN: looks like a secret" in stderr
+    assert '  - tests.image.repository: is not an image repository (got "")' in stderr
+    assert "  - tests.image.tag: is required unless tests.image.digest is set (got empty)" in stderr
+    assert "  - sidecars[0].image.tag: is required unless sidecars[0].image.digest is set" in stderr
+    assert "  - sidecars[0].resources.limits.memory: is required" in stderr
+    assert "  - sidecars[0].env.SHIP_TOKEN: looks like a secret and must not be written into values; reference it with sidecars[0].secretEnv.SHIP_TOKEN" in stderr
     assert stderr.count("consumer: invalid values:") == 1
 
 
@@ -758,7 +775,7 @@ def test_every_app_built_in_its_own_template_is_validated_and_labelled(helm_vers
         '{{{{- $app := include "common-lib.app.defaults" . | fromYaml }}}}\n'
         '{{{{- $_ := include "common-lib.util.merge" (list $app (dict "nameOverride" "app-{i}" "containerPort" 8080'
         ' "service" (dict "port" 80) "image" (dict "repository" "registry.example.com/app" "tag" "{tag}")'
-        ' "resources" (dict "requests" (dict "cpu" "10m" "memory" "16Mi")))) }}}}\n'
+        ' "resources" (dict "requests" (dict "cpu" "10m" "memory" "16Mi") "limits" (dict "memory" "32Mi")))) }}}}\n'
         '{{{{- include "common-lib.service" (dict "context" . "app" $app) | nindent 0 }}}}\n'
     )
     for i in range(MANY_APPS):

@@ -145,6 +145,16 @@ PASSTHROUGH: dict[str, st.SearchStrategy] = {
 }
 
 
+# Strings the schema only keeps printable, because the templates check the exact grammar
+# and say what to do (a tag inside a repository goes to image.tag): drawn from that grammar.
+_REPOSITORY = st.from_regex(r"\A([a-z0-9]+\.[a-z]{2,5}(:[0-9]{2,5})?/)?[a-z0-9]{1,8}([._-][a-z0-9]{1,8})?(/[a-z0-9]{1,8}){0,2}\Z")
+TEMPLATE_GRAMMAR: dict[str, st.SearchStrategy] = {
+    "image.repository": _REPOSITORY,
+    "tests.image.repository": _REPOSITORY,
+    "sidecars[].image": st.builds(lambda repo, tag: f"{repo}:{tag}", _REPOSITORY, st.from_regex(r"\A[0-9]\.[0-9]{1,2}\.[0-9]\Z")),
+}
+
+
 def _is_open_object(node: dict) -> bool:
     return node.get("type") == "object" and not node.get("properties") and "additionalProperties" not in node and "propertyNames" not in node
 
@@ -168,6 +178,8 @@ def strategy(node: dict, path: str = "") -> st.SearchStrategy:
     node = resolve(node)
     if path in PASSTHROUGH:
         return PASSTHROUGH[path]
+    if path in TEMPLATE_GRAMMAR:
+        return TEMPLATE_GRAMMAR[path]
     if path in PREFERRED_KEYS and _is_record(node):
         # Mostly draws that set a key the chart's rules require (else nearly every draw
         # would stop at that one rule), sometimes the record exactly as the schema has it.
@@ -247,27 +259,37 @@ def _merged(node: dict) -> dict:
             for key, child in (member.get("properties") or {}).items():
                 props[key] = {"allOf": [child, props[key]]} if key in props else child
             merged["properties"] = props
-            for key in ("items", "additionalProperties", "type"):
+            for key in ("items", "additionalProperties", "patternProperties", "type"):
                 if key in member and key not in merged:
                     merged[key] = member[key]
     return merged
 
 
 def schema_has_path(key: str) -> bool:
-    """Does `a.b[0].c` name a place in values.schema.json (map keys included)?"""
-    node = _merged(SCHEMA)
-    for part in re.findall(r"[^.\[\]]+|\[\d+\]", key):
-        if part.startswith("["):
-            if not isinstance(node.get("items"), dict):
-                return False
-            node = _merged(node["items"])
-        elif part in (node.get("properties") or {}):
-            node = _merged(node["properties"][part])
-        elif isinstance(node.get("additionalProperties"), dict):
-            node = _merged(node["additionalProperties"])
-        else:
-            return False
-    return True
+    """Does `a.b[0].c` name a place in values.schema.json (map keys included)? A map key
+    may itself hold dots (`nvidia.com/gpu`), so a map consumes one or more parts."""
+    return _has_path(_merged(SCHEMA), re.findall(r"[^.\[\]]+|\[\d+\]", key))
+
+
+def _has_path(node: dict, parts: list[str]) -> bool:
+    if not parts:
+        return True
+    part, rest = parts[0], parts[1:]
+    if part.startswith("["):
+        return isinstance(node.get("items"), dict) and _has_path(_merged(node["items"]), rest)
+    if part in (node.get("properties") or {}):
+        return _has_path(_merged(node["properties"][part]), rest)
+    if node.get("patternProperties") or isinstance(node.get("additionalProperties"), dict):
+        for n in range(1, len(parts) + 1):
+            name = ".".join(parts[:n])
+            for pattern, sub in (node.get("patternProperties") or {}).items():
+                if re.search(pattern, name) and _has_path(_merged(sub), parts[n:]):
+                    return True
+            if isinstance(node.get("additionalProperties"), dict) and _has_path(_merged(node["additionalProperties"]), parts[n:]):
+                return True
+        return False
+    # a pass-through Kubernetes object: any field path below it is its own
+    return "object" in str(node.get("type")) and not node.get("properties")
 
 
 def rule_rejections(stderr: str) -> list[str]:

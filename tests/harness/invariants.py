@@ -537,7 +537,7 @@ def parse_image(reference: str) -> ImageRef:
     return ImageRef(name, None, digest or None)
 
 
-_DIGEST = re.compile(r"^sha256:[a-f0-9]{64}$")
+_DIGEST = re.compile(r"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$")
 
 
 def check_images(docs: Iterable[Doc], case: str = "") -> list[Violation]:
@@ -554,7 +554,7 @@ def check_images(docs: Iterable[Doc], case: str = "") -> list[Violation]:
                     problem = f"image has no repository (got {raw!r})"
                 elif ref.digest is not None:
                     if not _DIGEST.match(ref.digest):
-                        problem = f"digest must be sha256:<64 hex> (got {ref.digest!r})"
+                        problem = f"digest must be sha256:<64 hex> or sha512:<128 hex> (got {ref.digest!r})"
                 elif ref.tag is None:
                     problem = f"image has no tag, which means :latest (got {raw!r})"
                 elif ref.tag == "":

@@ -28,3 +28,39 @@ topologySpreadConstraints:
       matchLabels: {{- include "common-lib.labels.selector" . | nindent 8 }}
 {{- end }}
 {{- end -}}
+
+{{/*
+common-lib.scheduling.validate: one line per problem with the App's tolerations and
+affinity as the API server would see them: every field known (common-lib.fields.check);
+a toleration's operator Exists or Equal, with no value for Exists and Exists for an empty
+key; its effect NoSchedule, PreferNoSchedule or NoExecute; tolerationSeconds only with
+NoExecute.
+Input: the scope (dict "context" $ "app" $app)
+Usage:
+  {{ include "common-lib.scheduling.validate" (dict "context" $ "app" .Values) }}
+*/}}
+{{- define "common-lib.scheduling.validate" -}}
+{{- range $i, $t := .app.tolerations | default list }}
+{{- $key := printf "tolerations[%d]" $i }}
+{{- include "common-lib.fields.check" (dict "context" $.context "key" $key "value" $t "type" "Toleration") | nindent 0 }}
+{{- if kindIs "map" $t }}
+{{- $op := toString ($t.operator | default "Equal") }}
+{{- if not (has $op (list "Exists" "Equal")) }}
+{{ $key }}.operator: must be Exists or Equal (got {{ $t.operator | toJson }})
+{{- else if and (eq $op "Exists") (not (empty $t.value)) }}
+{{ $key }}.value: must be empty with operator Exists (got {{ $t.value | toJson }}); remove the value, or use operator Equal
+{{- else if and (empty $t.key) (ne $op "Exists") }}
+{{ $key }}.operator: must be Exists when the key is empty, to tolerate every taint (got {{ $op | toJson }})
+{{- end }}
+{{- if and $t.effect (not (has (toString $t.effect) (list "NoSchedule" "PreferNoSchedule" "NoExecute"))) }}
+{{ $key }}.effect: must be NoSchedule, PreferNoSchedule or NoExecute (got {{ $t.effect | toJson }}); or empty for every effect
+{{- end }}
+{{- if and (not (kindIs "invalid" $t.tolerationSeconds)) (ne (toString $t.effect) "NoExecute") }}
+{{ $key }}.tolerationSeconds: only applies with effect NoExecute (got effect {{ $t.effect | toJson }})
+{{- end }}
+{{- end }}
+{{- end }}
+{{- with .app.affinity }}
+{{- include "common-lib.fields.check" (dict "context" $.context "key" "affinity" "value" . "type" "Affinity") | nindent 0 }}
+{{- end }}
+{{- end -}}

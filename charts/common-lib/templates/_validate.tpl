@@ -19,14 +19,16 @@ given the same address within this render. */ -}}
 {{- $_ := set $done $key .app -}}
 {{- $_ := set .context "common-lib.validated" $done -}}
 {{- $messages := list -}}
-{{- range $kind := list "deployment" "hpa" "pdb" "configmap" "externalsecret" "ingress" "migration" "testpod" -}}
+{{- range $kind := list "deployment" "service" "serviceaccount" "hpa" "pdb" "configmap" "externalsecret" "ingress" "networkpolicy" "servicemonitor" "migration" "testpod" -}}
 {{- $out := include (printf "common-lib.%s.validate" $kind) $ | trim -}}
 {{- if $out -}}
 {{- $messages = concat $messages (compact (splitList "\n" $out)) -}}
 {{- end -}}
 {{- end -}}
 {{- if $messages -}}
-{{- fail (printf "\n\n%s: invalid values:\n  - %s\n" .context.Chart.Name (join "\n  - " $messages)) -}}
+{{- /* uniq: a fact shared by several pods (the app's resources, which the migration
+also falls back to) is reported once. */ -}}
+{{- fail (printf "\n\n%s: invalid values:\n  - %s\n" .context.Chart.Name (join "\n  - " (uniq $messages))) -}}
 {{- end -}}
 {{- end -}}
 {{- end -}}

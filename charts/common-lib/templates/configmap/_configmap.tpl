@@ -19,7 +19,7 @@ metadata:
   labels: {{- include "common-lib.labels.standard" (dict "context" .context "app" .app "component" "app") | nindent 4 }}
 data:
   {{- range $key, $value := .app.config }}
-  {{ $key }}: {{ include "common-lib.util.string" $value | quote }}
+  {{ $key | quote }}: {{ include "common-lib.util.string" $value | quote }}
   {{- end }}
 {{- end }}
 {{- end -}}

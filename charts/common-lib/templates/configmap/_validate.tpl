@@ -1,10 +1,26 @@
 {{/*
-common-lib.configmap.validate: no secret-looking names in the App's `config` (they must
-come from secretEnv or an ExternalSecret).
+common-lib.configmap.validate: the App's `config` as the ConfigMap will hold it: keys of
+letters, digits, "-", "_" and "."; values that are text (YAML turns an unquoted 010 into
+8 and ON into true, so the text as written is lost: quote it); at most 1 MiB in total (the
+API server's limit); no secret-looking names (they come from secretEnv or an
+ExternalSecret).
 Input: the scope (dict "context" $ "app" $app)
 Usage:
   {{ include "common-lib.configmap.validate" (dict "context" $ "app" .Values) }}
 */}}
 {{- define "common-lib.configmap.validate" -}}
+{{- $size := 0 -}}
+{{- range $key, $value := .app.config | default dict }}
+{{- if not (and (le (len $key) 253) (regexMatch "^[-._a-zA-Z0-9]+$" $key)) }}
+config.{{ $key | trunc 80 }}: is not a ConfigMap key (got {{ $key | quote | trunc 80 }}); at most 253 letters, digits, "-", "_" and "."
+{{- end }}
+{{- if not (kindIs "string" $value) }}
+config.{{ $key }}: is a YAML {{ ternary "boolean" "number" (kindIs "bool" $value) }}, not text (got {{ $value | toJson }}); quote it as you meant it, so it stays exactly as written (YAML reads an unquoted ON as true and 010 as 8)
+{{- end }}
+{{- $size = add $size (len $key) (len (include "common-lib.util.string" $value)) }}
+{{- end }}
+{{- if gt $size 1048576 }}
+config: holds {{ $size }} bytes (got more than 1048576); a ConfigMap holds at most 1 MiB: mount large files from an image or a volume instead
+{{- end }}
 {{- include "common-lib.validate.noSecretNames" (dict "key" "config" "values" .app.config "reference" "secretEnv") | nindent 0 -}}
 {{- end -}}

@@ -34,40 +34,59 @@ spec:
 {{- end -}}
 
 {{/*
-common-lib.deployment.podTemplate: the App's pod template: frozen labels, checksum and
-scrape annotations; the app container (the named port `http`, and `metrics` when it is
-separate; env; the ConfigMap and the ExternalSecret's Secret through envFrom; probes;
-resources; security; /tmp) and the sidecars; spread across nodes. Built by
-common-lib.pod.template.
+common-lib.deployment.podTemplate: the App's pod template, built by common-lib.pod.template
+from common-lib.deployment.podInput.
 Input: the scope (dict "context" $ "app" $app)
 Usage:
   template: {{- include "common-lib.deployment.podTemplate" (dict "context" $ "app" .Values) | nindent 4 }}
 */}}
 {{- define "common-lib.deployment.podTemplate" -}}
+{{- $in := dict -}}
+{{- $_ := include "common-lib.deployment.podInput" (dict "context" .context "app" .app "out" $in) -}}
+{{- include "common-lib.pod.template" $in | trim -}}
+{{- end -}}
+
+{{/*
+common-lib.deployment.podInput: fills `out` with the input of common-lib.pod.template for
+the App's pods (the same input builds and validates them): frozen labels; checksum and
+scrape annotations; the app container (the named port `http`, and `metrics` when it is
+separate; env; the ConfigMap and the ExternalSecret's Secret through envFrom; probes;
+resources; security; /tmp); the sidecars, those with `restartPolicy: Always` as native
+sidecars (init containers that outlive the app); the App's scheduling and volumes. Every
+Container and the Pod carry `keys`: the values key each field came from.
+Input: (dict "context" $ "app" $app "out" $emptyDict)
+Usage:
+  {{- $_ := include "common-lib.deployment.podInput" (dict "context" $ "app" .Values "out" $in) }}
+*/}}
+{{- define "common-lib.deployment.podInput" -}}
 {{- $app := .app -}}
+{{- $scope := dict "context" .context "app" $app -}}
 {{- $annotations := deepCopy ($app.podAnnotations | default dict) -}}
-{{- $_ := include "common-lib.util.merge" (list $annotations (include "common-lib.metrics.annotations" . | fromYaml)) -}}
+{{- $_ := include "common-lib.util.merge" (list $annotations (include "common-lib.metrics.annotations" $scope | fromYaml)) -}}
 {{- if $app.config -}}
-{{- $_ := set $annotations "checksum/config" (include "common-lib.configmap.checksum" .) -}}
+{{- $_ := set $annotations "checksum/config" (include "common-lib.configmap.checksum" $scope) -}}
 {{- end -}}
 {{- $pod := dict
-  "serviceAccountName" (include "common-lib.names.serviceAccount" .)
+  "serviceAccountName" (include "common-lib.names.serviceAccount" $scope)
   "automountServiceAccountToken" $app.serviceAccount.automountToken
   "securityContext" $app.podSecurityContext
+  "podSecurityLevel" (($app.podSecurity | default dict).level | default "restricted")
+  "podSecurityReason" (($app.podSecurity | default dict).reason | default "")
   "terminationGracePeriodSeconds" $app.terminationGracePeriodSeconds
   "imagePullSecrets" $app.imagePullSecrets
   "scheduling" true
   "tmpSizeLimit" $app.tmpSizeLimit
   "volumes" $app.extraVolumes
+  "keys" (dict "securityContext" "podSecurityContext" "volumes" "extraVolumes" "annotations" "podAnnotations" "priorityClassName" "priorityClassName")
 -}}
 {{- $ports := list (dict "name" "http" "containerPort" $app.containerPort "protocol" "TCP") -}}
-{{- $ports = concat $ports (include "common-lib.metrics.containerPort" . | fromYamlArray) -}}
+{{- $ports = concat $ports (include "common-lib.metrics.containerPort" $scope | fromYamlArray) -}}
 {{- $envFrom := list -}}
 {{- if $app.config -}}
 {{- $envFrom = append $envFrom (dict "configMapRef" (dict "name" (include "common-lib.names.suffixed" (dict "context" .context "app" $app "suffix" "config")))) -}}
 {{- end -}}
 {{- if $app.externalSecret.enabled -}}
-{{- $envFrom = append $envFrom (dict "secretRef" (dict "name" (include "common-lib.externalsecret.secretName" .))) -}}
+{{- $envFrom = append $envFrom (dict "secretRef" (dict "name" (include "common-lib.externalsecret.secretName" $scope))) -}}
 {{- end -}}
 {{- $main := dict
   "name" "app"
@@ -84,7 +103,21 @@ Usage:
   "securityContext" $app.containerSecurityContext
   "tmp" true
   "volumeMounts" $app.extraVolumeMounts
+  "keys" (dict "name" "app" "image" "image" "securityContext" "containerSecurityContext" "resources" "resources" "env" "env" "secretEnv" "secretEnv" "volumeMounts" "extraVolumeMounts")
 -}}
-{{- $containers := prepend ($app.sidecars | default list) $main -}}
-{{- include "common-lib.pod.template" (dict "context" .context "app" $app "component" "app" "annotations" $annotations "pod" $pod "containers" $containers) | trim -}}
+{{- $containers := list $main -}}
+{{- $initContainers := list -}}
+{{- range $i, $sidecar := $app.sidecars | default list -}}
+{{- $keys := dict -}}
+{{- range $field := list "name" "image" "securityContext" "resources" "env" "secretEnv" "envFrom" "ports" "volumeMounts" "livenessProbe" "readinessProbe" "startupProbe" "lifecycle" "restartPolicy" -}}
+{{- $_ := set $keys $field (printf "sidecars[%d].%s" $i $field) -}}
+{{- end -}}
+{{- $c := merge (dict "keys" $keys) $sidecar -}}
+{{- if eq (toString $sidecar.restartPolicy) "Always" -}}
+{{- $initContainers = append $initContainers $c -}}
+{{- else -}}
+{{- $containers = append $containers $c -}}
+{{- end -}}
+{{- end -}}
+{{- $_ := merge .out (dict "context" .context "app" $app "component" "app" "annotations" $annotations "pod" $pod "containers" $containers "initContainers" $initContainers) -}}
 {{- end -}}

@@ -1,53 +1,30 @@
 {{/*
-common-lib.deployment.validate: the App's main container and its sidecars: a port; an
-image with a tag or a digest and never `latest`; no secret-looking names in plain env, and no name
-in both env and secretEnv; cpu and memory requests; every sidecar named, with an
-immutable image and requests. One line per problem (common-lib.validate.app runs it).
+common-lib.deployment.validate: the App's pods as they will be rendered
+(common-lib.pod.validate over common-lib.deployment.podInput: security floor, images,
+resources, env, volumes, mounts, ports, sidecars); a listen port; the Pod Security
+switch (baseline needs a reason); label and annotation maps; scheduling. One line per
+problem (common-lib.validate.app runs it).
 Input: the scope (dict "context" $ "app" $app)
 Usage:
   {{ include "common-lib.deployment.validate" (dict "context" $ "app" .Values) }}
 */}}
 {{- define "common-lib.deployment.validate" -}}
 {{- $app := .app -}}
-{{- $image := $app.image -}}
-{{- if not $image.repository }}
-image.repository: is required (got empty); set the image repository, e.g. registry.example.com/shop/orders
-{{- end }}
-{{- if and (not $image.tag) (not $image.digest) }}
-image.tag: is required unless image.digest is set (got empty); set an immutable tag such as "1.4.2" or a digest "sha256:..."
-{{- end }}
-{{- if and (eq (toString $image.tag) "latest") (not $image.digest) }}
-image.tag: "latest" is not allowed (got "latest"); deploy an immutable tag such as "1.4.2", or set image.digest
-{{- end }}
 {{- $port := $app.containerPort }}
 {{- if not (and (or (kindIs "float64" $port) (regexMatch "^u?int(8|16|32|64)?$" (kindOf $port))) (eq (float64 (int $port)) (float64 $port)) (ge (int $port) 1) (le (int $port) 65535)) }}
 containerPort: must be a port number from 1 to 65535 (got {{ $port | toJson }}); the port the app listens on, e.g. 8080
 {{- end }}
-{{- include "common-lib.validate.noSecretNames" (dict "key" "env" "values" $app.env "reference" "secretEnv") | nindent 0 }}
-{{- range $name, $_ := $app.secretEnv | default dict -}}
-{{- if hasKey ($app.env | default dict) $name }}
-env.{{ $name }}: is also set in secretEnv.{{ $name }}; set it in one place only
+{{- $level := ($app.podSecurity | default dict).level | default "restricted" }}
+{{- if not (has $level (list "restricted" "baseline")) }}
+podSecurity.level: must be restricted or baseline (got {{ $level | toJson }}); privileged pods are never allowed
+{{- else if and (eq $level "baseline") (lt (len (trim (($app.podSecurity | default dict).reason | default ""))) 10) }}
+podSecurity.reason: is required with level baseline (got {{ ($app.podSecurity | default dict).reason | default "" | toJson }}); say why this release needs it, e.g. "vendor image runs as root; ticket SHOP-123"
 {{- end }}
+{{- range $key := list "commonLabels" "podLabels" "podAnnotations" }}
+{{- include "common-lib.metadata.validate" (dict "key" $key "values" (get $app $key) "kind" (ternary "annotations" "labels" (eq $key "podAnnotations"))) | nindent 0 }}
 {{- end }}
-{{- include "common-lib.validate.requests" (dict "key" "resources" "resources" $app.resources "fields" (list "requests.cpu" "requests.memory")) | nindent 0 }}
-{{- range $i, $c := $app.sidecars -}}
-{{- if not $c.name }}
-sidecars[{{ $i }}].name: is required (got empty)
-{{- end }}
-{{- $image := $c.image }}
-{{- if kindIs "map" $image }}
-{{- $image = ternary (include "common-lib.images.image" $image) "" (and (not (empty $image.repository)) (or (not (empty $image.tag)) (not (empty $image.digest)))) }}
-{{- end }}
-{{- if not $image }}
-sidecars[{{ $i }}].image: is required (got empty); use an immutable tag or digest
-{{- else if or (hasSuffix ":latest" $image) (not (regexMatch "[:@]" (regexReplaceAll "^[^/]*/" $image ""))) }}
-sidecars[{{ $i }}].image: needs an immutable tag or digest (got {{ $image | quote }})
-{{- end }}
-{{- if kindIs "map" $c.env }}
-{{- include "common-lib.validate.noSecretNames" (dict "key" (printf "sidecars[%d].env" $i) "values" $c.env "reference" (printf "sidecars[%d].secretEnv" $i)) | nindent 0 }}
-{{- end }}
-{{- if not (and $c.resources $c.resources.requests) }}
-sidecars[{{ $i }}].resources.requests: is required (got none); every container declares cpu and memory requests
-{{- end }}
-{{- end -}}
+{{- include "common-lib.scheduling.validate" . | nindent 0 }}
+{{- $in := dict }}
+{{- $_ := include "common-lib.deployment.podInput" (dict "context" .context "app" $app "out" $in) }}
+{{- include "common-lib.pod.validate" $in | nindent 0 }}
 {{- end -}}

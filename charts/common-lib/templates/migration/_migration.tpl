@@ -31,26 +31,8 @@ Usage:
 {{- $app := .app -}}
 {{- $m := $app.migration -}}
 {{- if $m.enabled }}
-{{- $pod := dict
-  "restartPolicy" "Never"
-  "serviceAccountName" $m.serviceAccountName
-  "securityContext" $app.podSecurityContext
-  "imagePullSecrets" $app.imagePullSecrets
-  "tmpSizeLimit" $app.tmpSizeLimit
-}}
-{{- $container := dict
-  "name" "migrate"
-  "image" $app.image
-  "imagePullPolicy" $app.image.pullPolicy
-  "command" $m.command
-  "args" $m.args
-  "env" $m.env
-  "secretEnv" $m.secretEnv
-  "resources" $m.resources
-  "fallbackResources" $app.resources
-  "securityContext" $app.containerSecurityContext
-  "tmp" true
-}}
+{{- $in := dict }}
+{{- $_ := include "common-lib.migration.podInput" (dict "context" .context "app" $app "out" $in) }}
 apiVersion: batch/v1
 kind: Job
 metadata:
@@ -69,6 +51,45 @@ metadata:
 spec:
   backoffLimit: 0
   activeDeadlineSeconds: {{ $m.activeDeadlineSeconds }}
-  template: {{- include "common-lib.pod.template" (dict "context" .context "app" $app "component" "migration" "pod" $pod "containers" (list $container)) | nindent 4 }}
+  template: {{- include "common-lib.pod.template" $in | nindent 4 }}
 {{- end }}
+{{- end -}}
+
+{{/*
+common-lib.migration.podInput: fills `out` with the input of common-lib.pod.template for
+the migration Job's pod (the same input builds and validates it): the app's image,
+security, pull secrets and /tmp; its own command, env and resources (the app's when it
+has none); `keys` name the values each field came from.
+Input: (dict "context" $ "app" $app "out" $emptyDict)
+Usage:
+  {{- $_ := include "common-lib.migration.podInput" (dict "context" $ "app" .Values "out" $in) }}
+*/}}
+{{- define "common-lib.migration.podInput" -}}
+{{- $app := .app -}}
+{{- $m := $app.migration -}}
+{{- $pod := dict
+  "restartPolicy" "Never"
+  "serviceAccountName" $m.serviceAccountName
+  "securityContext" $app.podSecurityContext
+  "podSecurityLevel" (($app.podSecurity | default dict).level | default "restricted")
+  "podSecurityReason" (($app.podSecurity | default dict).reason | default "")
+  "imagePullSecrets" $app.imagePullSecrets
+  "tmpSizeLimit" $app.tmpSizeLimit
+  "keys" (dict "securityContext" "podSecurityContext")
+-}}
+{{- $container := dict
+  "name" "migrate"
+  "image" $app.image
+  "imagePullPolicy" $app.image.pullPolicy
+  "command" $m.command
+  "args" $m.args
+  "env" $m.env
+  "secretEnv" $m.secretEnv
+  "resources" $m.resources
+  "fallbackResources" $app.resources
+  "securityContext" $app.containerSecurityContext
+  "tmp" true
+  "keys" (dict "name" "migration" "image" "image" "securityContext" "containerSecurityContext" "resources" "migration.resources" "fallbackResources" "resources" "env" "migration.env" "secretEnv" "migration.secretEnv")
+-}}
+{{- $_ := merge .out (dict "context" .context "app" $app "component" "migration" "pod" $pod "containers" (list $container)) -}}
 {{- end -}}

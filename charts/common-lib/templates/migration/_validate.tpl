@@ -1,7 +1,7 @@
 {{/*
-common-lib.migration.validate: an enabled migration has a command, no secret-looking
-plain env, cpu and memory requests and a memory limit when it has resources of its own
-and, as a pre-install hook, uses only objects that exist before the release does: not
+common-lib.migration.validate: an enabled migration's pod as it will be rendered
+(common-lib.pod.validate over common-lib.migration.podInput: security, image, resources
+merged with the fallback, env); a command; and, as a pre-install hook, uses only objects that exist before the release does: not
 the chart's own ServiceAccount, not the Secret the chart's ExternalSecret will write
 (both are created after pre-install hooks; by pre-upgrade and post-* hooks they exist).
 Input: the scope (dict "context" $ "app" $app)
@@ -11,11 +11,10 @@ Usage:
 {{- define "common-lib.migration.validate" -}}
 {{- $app := .app -}}
 {{- $m := $app.migration -}}
-{{- include "common-lib.validate.noSecretNames" (dict "key" "migration.env" "values" $m.env "reference" "migration.secretEnv") | nindent 0 }}
-{{- if $m.resources }}
-{{- include "common-lib.validate.requests" (dict "key" "migration.resources" "resources" $m.resources "fields" (list "requests.cpu" "requests.memory" "limits.memory")) | nindent 0 }}
-{{- end }}
 {{- if $m.enabled }}
+{{- $in := dict }}
+{{- $_ := include "common-lib.migration.podInput" (dict "context" .context "app" $app "out" $in) }}
+{{- include "common-lib.pod.validate" $in | nindent 0 }}
 {{- if not $m.command }}
 migration.command: is required when migration.enabled is true (got []); e.g. ["./migrate", "up"]
 {{- end }}

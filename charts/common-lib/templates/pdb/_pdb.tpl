@@ -37,7 +37,7 @@ metadata:
   namespace: {{ .context.Release.Namespace | quote }}
   labels: {{- include "common-lib.labels.standard" $scope | nindent 4 }}
 spec:
-  maxUnavailable: {{ $pdb.maxUnavailable | default 1 }}
+  maxUnavailable: {{ ternary ($pdb.maxUnavailable | quote) ($pdb.maxUnavailable | default 1) (kindIs "string" $pdb.maxUnavailable) }}
   unhealthyPodEvictionPolicy: AlwaysAllow
   selector:
     matchLabels: {{- include "common-lib.labels.selector" $scope | nindent 6 }}

@@ -9,8 +9,10 @@ Usage:
 {{- $pdb := .app.podDisruptionBudget -}}
 {{- if $pdb.enabled }}
 {{- $min := int (include "common-lib.pdb.minReplicas" .) }}
-{{- if and (gt $min 1) (ge (int $pdb.maxUnavailable) $min) }}
-podDisruptionBudget.maxUnavailable: must be below the replica count {{ $min }} (got {{ $pdb.maxUnavailable }}); it would let every pod go at once
+{{- $text := toString $pdb.maxUnavailable }}
+{{- $pods := ternary (ceil (divf (mul (int (trimSuffix "%" $text)) $min) 100)) $pdb.maxUnavailable (hasSuffix "%" $text) }}
+{{- if and (gt $min 1) (ge (int $pods) $min) }}
+podDisruptionBudget.maxUnavailable: must be below the replica count {{ $min }} (got {{ $pdb.maxUnavailable }}{{ if hasSuffix "%" $text }}, {{ int $pods }} pods{{ end }}); it would let every pod go at once
 {{- end }}
 {{- end }}
 {{- end -}}

@@ -1,14 +1,19 @@
 {{/*
 common-lib.pod.template: a pod template: the component's pod labels, the annotations
-and common-lib.pod.spec.
+(plus `common-lib/pod-security` and its reason when the Pod's `podSecurityLevel` is
+baseline, so every exception is visible) and common-lib.pod.spec.
 Input: (dict "context" $ "app" $app "component" "app" "annotations" {..} "pod" Pod "containers" [..])
 Usage:
   template: {{- include "common-lib.pod.template" $in | nindent 4 }}
 */}}
 {{- define "common-lib.pod.template" -}}
+{{- $annotations := .annotations -}}
+{{- if eq (toString (dig "podSecurityLevel" "" (.pod | default dict))) "baseline" -}}
+{{- $annotations = merge (dict "common-lib/pod-security" "baseline" "common-lib/pod-security-reason" (toString .pod.podSecurityReason)) ($annotations | default dict) -}}
+{{- end }}
 metadata:
   labels: {{- include "common-lib.labels.pod" . | nindent 4 }}
-  {{- with .annotations }}
+  {{- with $annotations }}
   annotations: {{- toYaml . | nindent 4 }}
   {{- end }}
 spec: {{- include "common-lib.pod.spec" . | trim | nindent 2 }}

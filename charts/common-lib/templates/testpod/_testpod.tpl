@@ -15,22 +15,8 @@ Usage:
 {{- define "common-lib.testpod.base" -}}
 {{- $app := .app -}}
 {{- if $app.tests.enabled }}
-{{- $service := include "common-lib.names.fullname" . }}
-{{- $command := list "wget" "-q" "-O" "/dev/null" "-T" "5" (printf "http://%s:%v%s" $service $app.service.port $app.probes.readiness.path) }}
-{{- if eq (toString $app.probes.type) "tcp" }}
-{{- $command = list "nc" "-z" "-w" "5" $service (toString $app.service.port) }}
-{{- end }}
-{{- $pod := dict
-  "restartPolicy" "Never"
-  "securityContext" (dict "runAsUser" 65534 "runAsGroup" 65534)
-}}
-{{- $container := dict
-  "name" "test"
-  "image" $app.tests.image
-  "imagePullPolicy" "IfNotPresent"
-  "command" $command
-  "resources" (dict "requests" (dict "cpu" "10m" "memory" "16Mi") "limits" (dict "memory" "32Mi"))
-}}
+{{- $in := dict }}
+{{- $_ := include "common-lib.testpod.podInput" (dict "context" .context "app" $app "out" $in) }}
 apiVersion: v1
 kind: Pod
 metadata:
@@ -40,6 +26,37 @@ metadata:
   annotations:
     helm.sh/hook: test
     helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded
-spec: {{- include "common-lib.pod.spec" (dict "context" .context "app" $app "component" "test" "pod" $pod "containers" (list $container)) | trim | nindent 2 }}
+spec: {{- include "common-lib.pod.spec" $in | trim | nindent 2 }}
 {{- end }}
+{{- end -}}
+
+{{/*
+common-lib.testpod.podInput: fills `out` with the input of common-lib.pod.spec for the
+test pod (the same input builds and validates it): wget (or nc for tcp probes) against
+the Service, as UID 65534, with small fixed resources.
+Input: (dict "context" $ "app" $app "out" $emptyDict)
+Usage:
+  {{- $_ := include "common-lib.testpod.podInput" (dict "context" $ "app" .Values "out" $in) }}
+*/}}
+{{- define "common-lib.testpod.podInput" -}}
+{{- $app := .app -}}
+{{- $service := include "common-lib.names.fullname" . -}}
+{{- $command := list "wget" "-q" "-O" "/dev/null" "-T" "5" (printf "http://%s:%v%s" $service $app.service.port $app.probes.readiness.path) -}}
+{{- if eq (toString $app.probes.type) "tcp" -}}
+{{- $command = list "nc" "-z" "-w" "5" $service (toString $app.service.port) -}}
+{{- end -}}
+{{- $pod := dict
+  "restartPolicy" "Never"
+  "securityContext" (dict "runAsUser" 65534 "runAsGroup" 65534)
+  "keys" (dict "securityContext" "tests")
+-}}
+{{- $container := dict
+  "name" "test"
+  "image" $app.tests.image
+  "imagePullPolicy" "IfNotPresent"
+  "command" $command
+  "resources" (dict "requests" (dict "cpu" "10m" "memory" "16Mi") "limits" (dict "memory" "32Mi"))
+  "keys" (dict "name" "tests" "image" "tests.image" "securityContext" "tests" "resources" "tests")
+-}}
+{{- $_ := merge .out (dict "context" .context "app" $app "component" "test" "pod" $pod "containers" (list $container)) -}}
 {{- end -}}

@@ -1,5 +1,6 @@
 {{/*
-common-lib.testpod.validate: an enabled `helm test` pod has an image with a tag or a digest.
+common-lib.testpod.validate: an enabled `helm test` pod as it will be rendered
+(common-lib.pod.validate over common-lib.testpod.podInput), its image above all.
 Input: the scope (dict "context" $ "app" $app)
 Usage:
   {{ include "common-lib.testpod.validate" (dict "context" $ "app" .Values) }}
@@ -7,9 +8,8 @@ Usage:
 {{- define "common-lib.testpod.validate" -}}
 {{- $tests := .app.tests -}}
 {{- if $tests.enabled }}
-{{- $image := $tests.image | default dict }}
-{{- if or (not $image.repository) (and (not $image.tag) (not $image.digest)) }}
-tests.image: needs a repository and a tag or digest when tests.enabled is true (got {{ $image | toJson }}); e.g. {repository: busybox, tag: "1.37.0"}
-{{- end }}
+{{- $in := dict }}
+{{- $_ := include "common-lib.testpod.podInput" (dict "context" .context "app" .app "out" $in) }}
+{{- include "common-lib.pod.validate" $in | nindent 0 }}
 {{- end }}
 {{- end -}}

@@ -1,0 +1,40 @@
+{{/*
+common-lib.container.validateEnv: one line per problem with a container's environment:
+plain values from a map must be strings (YAML turns an unquoted NO into false and 0022
+into 18, so the text as written is lost: quote it); no secret-looking plain names; a name
+only once (in env and secretEnv, or in an env list); env lists and envFrom checked
+against the Kubernetes API.
+Input: the input of common-lib.container.validate
+Usage:
+  {{ include "common-lib.container.validateEnv" $in }}
+*/}}
+{{- define "common-lib.container.validateEnv" -}}
+{{- $c := .container -}}
+{{- $keys := $c.keys -}}
+{{- if kindIs "map" $c.env }}
+{{- range $name, $value := $c.env }}
+{{- if not (kindIs "string" $value) }}
+{{ $keys.env }}.{{ $name }}: is a YAML {{ ternary "boolean" "number" (kindIs "bool" $value) }}, not text (got {{ $value | toJson }}); quote it as you meant it, so it stays exactly as written (YAML reads an unquoted NO as false and 0022 as 18)
+{{- end }}
+{{- if hasKey ($c.secretEnv | default dict) $name }}
+{{ $keys.env }}.{{ $name }}: is also set in {{ $keys.secretEnv }}.{{ $name }}; set it in one place only
+{{- end }}
+{{- end }}
+{{- include "common-lib.validate.noSecretNames" (dict "key" $keys.env "values" $c.env "reference" $keys.secretEnv) | nindent 0 }}
+{{- else }}
+{{- $seen := dict }}
+{{- range $i, $var := $c.env | default list }}
+{{- $key := printf "%s[%d]" $keys.env $i }}
+{{- include "common-lib.fields.check" (dict "context" $.context "key" $key "value" $var "type" "EnvVar") | nindent 0 }}
+{{- if and (kindIs "map" $var) (hasKey $seen (toString $var.name)) }}
+{{ $key }}.name: {{ $var.name | quote }} is already set by {{ $keys.env }}[{{ get $seen (toString $var.name) }}]; set each variable once
+{{- end }}
+{{- if kindIs "map" $var }}{{ $_ := set $seen (toString $var.name) $i }}{{ end }}
+{{- end }}
+{{- end }}
+{{- range $i, $source := $c.envFrom | default list }}
+{{- if $keys.envFrom }}
+{{- include "common-lib.fields.check" (dict "context" $.context "key" (printf "%s[%d]" $keys.envFrom $i) "value" $source "type" "EnvFromSource") | nindent 0 }}
+{{- end }}
+{{- end }}
+{{- end -}}

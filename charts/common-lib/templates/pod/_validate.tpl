@@ -1,0 +1,50 @@
+{{/*
+common-lib.pod.validate: one line per problem with a pod as common-lib.pod.spec will
+render it, from the same input: the pod's merged security context, annotations and
+priority class against the Pod Security level (common-lib.floor.pod); its volumes
+(common-lib.floor.volumes); container names and port names and numbers used once in the
+pod (the chart's own come first, so a clash is reported where the values added it); and
+every container (common-lib.container.validate). The Pod's `keys` and each Container's
+`keys` map fields to the values keys they came from; `podSecurityLevel` is restricted
+unless the App lowered it.
+Input: the input of common-lib.pod.template
+Usage:
+  {{ include "common-lib.pod.validate" (dict "context" $ "app" $app "component" "app" "pod" $pod "containers" $containers) }}
+*/}}
+{{- define "common-lib.pod.validate" -}}
+{{- $pod := .pod | default dict -}}
+{{- $keys := $pod.keys | default dict -}}
+{{- $level := $pod.podSecurityLevel | default "restricted" -}}
+{{- $podCtx := include "common-lib.security.podSecurityContext" $pod.securityContext | fromYaml -}}
+{{- include "common-lib.floor.pod" (dict "keys" $keys "context" $podCtx "annotations" .annotations "priorityClassName" (ternary .app.priorityClassName "" (and (eq (toString $pod.scheduling) "true") (hasKey .app "priorityClassName"))) "level" $level) | nindent 0 }}
+{{- $containers := concat (.initContainers | default list) .containers -}}
+{{- $volumes := list -}}
+{{- range $containers }}{{ if .tmp }}{{ $volumes = list "tmp" }}{{ end }}{{ end -}}
+{{- include "common-lib.floor.volumes" (dict "context" .context "key" $keys.volumes "volumes" $pod.volumes "reserved" $volumes "level" $level) | nindent 0 }}
+{{- range $pod.volumes | default list }}{{ if kindIs "map" . }}{{ $volumes = append $volumes (toString .name) }}{{ end }}{{ end -}}
+{{- $names := dict -}}
+{{- $ports := dict -}}
+{{- range $c := $containers }}
+{{- if not $c.name }}
+{{ $c.keys.name }}: is required (got empty); a DNS-1123 label such as log-shipper
+{{- else if hasKey $names (toString $c.name) }}
+{{ $c.keys.name }}: {{ $c.name | quote }} is already the name of another container in the pod ({{ get $names (toString $c.name) }}); container names are unique
+{{- end }}
+{{- $_ := set $names (toString $c.name) ($c.keys.name | default $c.name) }}
+{{- range $i, $port := $c.ports | default list }}
+{{- range $field := list "name" "containerPort" }}
+{{- $value := include "common-lib.util.string" (get $port $field | default "") }}
+{{- if and $value (hasKey $ports (printf "%s=%s" $field $value)) }}
+{{ printf "%s[%d]" ($c.keys.ports | default "ports") $i }}.{{ $field }}: {{ $value }} is already used by {{ get $ports (printf "%s=%s" $field $value) }} in this pod; each port {{ $field }} is used once
+{{- end }}
+{{- $_ := set $ports (printf "%s=%s" $field $value) (ternary (printf "%s[%d]" ($c.keys.ports | default "") $i) (printf "the chart's %s port" (toString $port.name)) (not (empty $c.keys.ports))) }}
+{{- end }}
+{{- end }}
+{{- include "common-lib.container.validate" (dict "context" $.context "container" $c "pod" $podCtx "check" (or $pod.securityContext $c.securityContext) "level" $level "volumes" $volumes) | nindent 0 }}
+{{- end }}
+{{- range $c := .containers }}
+{{- if $c.restartPolicy }}
+{{ $c.keys.restartPolicy }}: only an init container can have a restartPolicy (got {{ $c.restartPolicy | quote }}); a native sidecar is an init container with restartPolicy Always
+{{- end }}
+{{- end }}
+{{- end -}}
