@@ -11,8 +11,8 @@ Usage:
 {{- define "common-lib.configmap.validate" -}}
 {{- $size := 0 -}}
 {{- range $key, $value := .app.config | default dict }}
-{{- if not (and (le (len $key) 253) (regexMatch "^[-._a-zA-Z0-9]+$" $key)) }}
-config.{{ $key | trunc 80 }}: is not a ConfigMap key (got {{ $key | quote | trunc 80 }}); at most 253 letters, digits, "-", "_" and "."
+{{- if not (and (le (len $key) 253) (regexMatch "^[-._a-zA-Z0-9]+$" $key) (not (regexMatch "^\\.\\.|^\\.$" $key))) }}
+config.{{ $key | trunc 80 }}: is not a ConfigMap key (got {{ $key | quote | trunc 80 }}); at most 253 letters, digits, "-", "_" and ".", not "." and not starting with ".."
 {{- end }}
 {{- if not (kindIs "string" $value) }}
 config.{{ $key }}: is a YAML {{ ternary "boolean" "number" (kindIs "bool" $value) }}, not text (got {{ $value | toJson }}); quote it as you meant it, so it stays exactly as written (YAML reads an unquoted ON as true and 010 as 8)

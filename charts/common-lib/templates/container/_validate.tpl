@@ -24,6 +24,7 @@ Usage:
 {{- range $field, $type := dict "livenessProbe" "Probe" "readinessProbe" "Probe" "startupProbe" "Probe" "lifecycle" "Lifecycle" }}
 {{- with get $c $field }}
 {{- include "common-lib.fields.check" (dict "context" $.context "key" (get $keys $field) "value" . "type" $type) | nindent 0 }}
+{{- include "common-lib.floor.handlerHosts" (dict "key" (get $keys $field) "value" .) | nindent 0 }}
 {{- end }}
 {{- end }}
 {{- end -}}

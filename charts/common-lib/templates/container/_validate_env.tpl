@@ -30,6 +30,13 @@ Usage:
 {{ $key }}.name: {{ $var.name | quote }} is already set by {{ $keys.env }}[{{ get $seen (toString $var.name) }}]; set each variable once
 {{- end }}
 {{- if kindIs "map" $var }}{{ $_ := set $seen (toString $var.name) $i }}{{ end }}
+{{- if and (kindIs "map" $var) (hasKey $var "value") (not (kindIs "string" $var.value)) (not (kindIs "invalid" $var.value)) }}
+{{ $key }}.value: is a YAML {{ ternary "boolean" "number" (kindIs "bool" $var.value) }}, not text (got {{ $var.value | toJson }}); quote it as you meant it (YAML reads an unquoted NO as false and 0022 as 18)
+{{- else if and (kindIs "map" $var) $var.value $var.valueFrom }}
+{{ $key }}: sets both value and valueFrom (got {{ $var | toJson | trunc 80 }}); keep one
+{{- else if and (kindIs "map" $var) (hasKey $var "value") (regexMatch "(?i)(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL)" (toString $var.name)) }}
+{{ $key }}.value: {{ $var.name | quote }} looks like a secret and must not be written into values; use valueFrom.secretKeyRef {name: <existing Secret>, key: <key>}
+{{- end }}
 {{- end }}
 {{- end }}
 {{- range $i, $source := $c.envFrom | default list }}

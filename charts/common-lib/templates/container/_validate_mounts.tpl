@@ -31,6 +31,11 @@ Usage:
 {{- range $i, $port := $c.ports | default list }}
 {{- $key := printf "%s[%d]" $keys.ports $i }}
 {{- include "common-lib.fields.check" (dict "context" $.context "key" $key "value" $port "type" "ContainerPort") | nindent 0 }}
+{{- if and (kindIs "map" $port) (not (and (kindIs "float64" $port.containerPort) (ge (float64 $port.containerPort) 1.0) (le (float64 $port.containerPort) 65535.0) (eq (float64 (int $port.containerPort)) (float64 $port.containerPort)))) (not (kindIs "int" $port.containerPort)) (not (kindIs "int64" $port.containerPort)) }}
+{{ $key }}.containerPort: must be a port number from 1 to 65535 (got {{ $port.containerPort | toJson }})
+{{- else if and (kindIs "map" $port) $port.protocol (not (has (toString $port.protocol) (list "TCP" "UDP" "SCTP"))) }}
+{{ $key }}.protocol: must be TCP, UDP or SCTP, in capitals (got {{ $port.protocol | toJson }})
+{{- end }}
 {{- if and (kindIs "map" $port) (or $port.hostPort $port.hostIP) }}
 {{ $key }}.hostPort: host ports are never allowed (got {{ pick $port "hostPort" "hostIP" | toJson }}); reach the container through a Service
 {{- end }}

@@ -24,6 +24,13 @@ podSecurity.reason: is required with level baseline (got {{ ($app.podSecurity | 
 {{- include "common-lib.metadata.validate" (dict "key" $key "values" (get $app $key) "kind" (ternary "annotations" "labels" (eq $key "podAnnotations"))) | nindent 0 }}
 {{- end }}
 {{- include "common-lib.scheduling.validate" . | nindent 0 }}
+{{- if semverCompare "<1.30.0-0" .context.Capabilities.KubeVersion.Version }}
+{{- range $key, $ctx := dict "podSecurityContext" $app.podSecurityContext "containerSecurityContext" $app.containerSecurityContext }}
+{{- if and (kindIs "map" $ctx) (get $ctx "appArmorProfile") }}
+{{ $key }}.appArmorProfile: needs Kubernetes 1.30 or later (got Kubernetes {{ $.context.Capabilities.KubeVersion.Version }}); remove it there: the runtime's default AppArmor profile already applies
+{{- end }}
+{{- end }}
+{{- end }}
 {{- $in := dict }}
 {{- $_ := include "common-lib.deployment.podInput" (dict "context" .context "app" $app "out" $in) }}
 {{- include "common-lib.pod.validate" $in | nindent 0 }}

@@ -28,8 +28,8 @@ Usage:
 {{ $key }}.procMount: must be Default (got {{ $c.procMount | quote }}); an unmasked /proc is never allowed
 {{- end }}
 {{- range $i, $cap := $caps.add | default list }}
-{{- if not (has (upper (trimPrefix "CAP_" (toString $cap))) $allowedCaps) }}
-{{ $key }}.capabilities.add[{{ $i }}]: {{ $cap | quote }} is not allowed at Pod Security level {{ $.level }} (got {{ $caps.add | toJson }}); allowed: {{ join ", " $allowedCaps }}
+{{- if not (has (toString $cap) $allowedCaps) }}
+{{ $key }}.capabilities.add[{{ $i }}]: {{ $cap | quote }} is not allowed at Pod Security level {{ $.level }} (got {{ $caps.add | toJson }}); allowed, spelled exactly so: {{ join ", " $allowedCaps }}
 {{- end }}
 {{- end }}
 {{- range $field := list "seccompProfile" "appArmorProfile" }}

@@ -11,5 +11,9 @@ Usage:
 {{ .key }}.type: Unconfined is never allowed (got "Unconfined"); use RuntimeDefault, or Localhost with localhostProfile
 {{- else if and (eq (toString $profile.type) "Localhost") (not $profile.localhostProfile) }}
 {{ .key }}.localhostProfile: is required with type Localhost (got none); the profile's name on the node, e.g. profiles/orders.json
+{{- else if and $profile.localhostProfile (ne (toString $profile.type) "Localhost") }}
+{{ .key }}.localhostProfile: is only allowed with type Localhost (got type {{ $profile.type | toJson }}); set type: Localhost as well, or remove it
+{{- else if and $profile.localhostProfile (regexMatch "^/|(^|/)\\.\\.(/|$)" (toString $profile.localhostProfile)) }}
+{{ .key }}.localhostProfile: must be a path relative to the node's profile directory, without ".." (got {{ $profile.localhostProfile | quote }}); e.g. profiles/orders.json
 {{- end }}
 {{- end -}}

@@ -24,7 +24,8 @@ Usage:
 {{- if not $cidr }}
 {{ $key }}.ipBlock.cidr: is not a CIDR (got {{ .cidr | toJson }}); e.g. 10.0.0.0/8 (prefix 0-32) or 2001:db8::/32 (prefix 0-128)
 {{- end }}
-{{- range $j, $except := .except | default list }}
+{{- /* a non-list except is reported by common-lib.fields.check */}}
+{{- range $j, $except := ternary .except list (kindIs "slice" .except) }}
 {{- $e := include "common-lib.networkpolicy.cidr" (toString $except) }}
 {{- $inside := and $e $cidr (eq (splitList "/" $e | first) (splitList "/" $cidr | first)) (gt (int (splitList "/" $e | last)) (int (splitList "/" $cidr | last))) }}
 {{- if and $inside (hasPrefix "4/" $cidr) }}

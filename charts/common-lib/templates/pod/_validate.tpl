@@ -34,6 +34,7 @@ Usage:
 {{- range $i, $port := $c.ports | default list }}
 {{- range $field := list "name" "containerPort" }}
 {{- $value := include "common-lib.util.string" (get $port $field | default "") }}
+{{- if and $value (eq $field "containerPort") }}{{ $value = printf "%s/%s" $value (toString ($port.protocol | default "TCP")) }}{{ end }}
 {{- if and $value (hasKey $ports (printf "%s=%s" $field $value)) }}
 {{ printf "%s[%d]" ($c.keys.ports | default "ports") $i }}.{{ $field }}: {{ $value }} is already used by {{ get $ports (printf "%s=%s" $field $value) }} in this pod; each port {{ $field }} is used once
 {{- end }}

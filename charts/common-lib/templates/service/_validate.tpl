@@ -9,7 +9,7 @@ Usage:
 {{- define "common-lib.service.validate" -}}
 {{- $name := include "common-lib.names.fullname" . -}}
 {{- if not (regexMatch "^[a-z]([-a-z0-9]*[a-z0-9])?$" $name) }}
-{{ ternary "fullnameOverride" "nameOverride" (not (empty .app.fullnameOverride)) }}: the object name {{ $name | quote }} (from the release name {{ .context.Release.Name | quote }} and this key) must start with a letter, as Service names do (got {{ ternary .app.fullnameOverride .app.nameOverride (not (empty .app.fullnameOverride)) | quote }}); e.g. orders, or name the release so that it starts with a letter
+{{ ternary "fullnameOverride" "nameOverride" (not (empty .app.fullnameOverride)) }}: the object name {{ $name | quote }} (from {{ ternary "this key" (printf "the release name %q and this key" .context.Release.Name) (not (empty .app.fullnameOverride)) }}) is not a valid Service name (got {{ ternary .app.fullnameOverride .app.nameOverride (not (empty .app.fullnameOverride)) | quote }}); a DNS-1035 label: a lower-case letter first, then lower-case letters, digits and "-". Set fullnameOverride, or choose such a release name
 {{- end }}
 {{- if and (include "common-lib.metrics.containerPort" .) (eq (include "common-lib.metrics.port" .) (toString .app.service.port)) }}
 metrics.port: is also the Service port service.port (got {{ .app.metrics.port }}); serve metrics on another port, or on containerPort (metrics.port: 0)
