@@ -32,5 +32,7 @@ Usage:
   checksum/config: {{ include "common-lib.configmap.checksum" (dict "context" $ "app" .Values) | quote }}
 */}}
 {{- define "common-lib.configmap.checksum" -}}
-{{- toYaml .app.config | sha256sum -}}
+{{- /* toJson, not toYaml: Helm's YAML printer orders keys such as "ON", "010" and "0x1F"
+differently from one render to the next; encoding/json always sorts them. */ -}}
+{{- toJson .app.config | sha256sum -}}
 {{- end -}}
