@@ -31,11 +31,13 @@ compares byte for byte.
 from __future__ import annotations
 
 import argparse
-import difflib
 import json
 import sys
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from gen_values_doc import stale_diff  # noqa: E402  (the same short diff for every generator)
 
 ROOT = Path(__file__).resolve().parents[1]
 OUTPUT = ROOT / "charts" / "common-lib" / "templates" / "fields" / "_types.tpl"
@@ -181,14 +183,6 @@ def generate(directory: Path | None = None) -> str:
         f"{body}\n"
         "{{- end -}}\n"
     )
-
-
-def stale_diff(current: str, wanted: str, name: str) -> str:
-    diff = difflib.unified_diff(
-        current.splitlines(), wanted.splitlines(), f"{name} (on disk)", f"{name} (generated)", lineterm="", n=0
-    )
-    lines = list(diff)
-    return "\n".join(lines[:40] + ([f"... {len(lines) - 40} more lines"] if len(lines) > 40 else []))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -18,7 +18,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import shutil
@@ -31,7 +30,7 @@ import yaml
 
 from tests.harness.helm import HELM_VERSIONS, HelmError, HelmVersion
 from tests.harness.render import RenderResult, render_chart
-from tests.harness.tools import ROOT, STANDARD_APP
+from tests.harness.tools import ROOT, STANDARD_APP, load_script
 
 DOCS = ROOT / "docs"
 VALUES_DOC = DOCS / "values.md"
@@ -53,15 +52,7 @@ CHART_VERSION = str(yaml.safe_load((STANDARD_APP / "Chart.yaml").read_text())["v
 REGENERATE = "run `make docs` (scripts/gen_values_doc.py) and commit docs/values.md"
 
 
-def _load_generator():
-    spec = importlib.util.spec_from_file_location("gen_values_doc", ROOT / "scripts" / "gen_values_doc.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("gen_values_doc", module)
-    spec.loader.exec_module(module)
-    return module
-
-
-gen = _load_generator()
+gen = load_script("gen_values_doc")
 
 
 def rel(path: Path) -> str:

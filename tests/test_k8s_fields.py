@@ -11,9 +11,7 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -23,21 +21,13 @@ import yaml
 
 from tests.harness.helm import HelmError, HelmVersion
 from tests.harness.render import render_chart
-from tests.harness.tools import COMMON_LIB, ROOT
+from tests.harness.tools import COMMON_LIB, ROOT, load_script
 
 TYPES_TPL = COMMON_LIB / "templates" / "fields" / "_types.tpl"
 KUBE_VERSIONS = ("1.29.0", "1.37.0")
 
 
-def _load_generator():
-    spec = importlib.util.spec_from_file_location("gen_k8s_fields", ROOT / "scripts" / "gen_k8s_fields.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("gen_k8s_fields", module)
-    spec.loader.exec_module(module)
-    return module
-
-
-gen = _load_generator()
+gen = load_script("gen_k8s_fields")
 ROOT_TYPES = [gen.short(r) for r in gen.ROOTS]
 
 

@@ -55,3 +55,16 @@ def pinned_versions() -> dict[str, str]:
             raise ValueError(f"{VERSIONS_ENV}:{number}: expected KEY=VALUE, got {raw!r}")
         versions[key.strip()] = value.strip().strip("'\"")
     return versions
+
+
+def load_script(name: str):
+    """A module of scripts/ (e.g. "gen_values_doc"), imported once, for tests of a generator."""
+    import importlib.util
+    import sys
+
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]

@@ -31,7 +31,7 @@ Usage:
 {{- range $i, $port := $c.ports | default list }}
 {{- $key := printf "%s[%d]" $keys.ports $i }}
 {{- include "common-lib.fields.check" (dict "context" $.context "key" $key "value" $port "type" "ContainerPort") | nindent 0 }}
-{{- if and (kindIs "map" $port) (not (and (kindIs "float64" $port.containerPort) (ge (float64 $port.containerPort) 1.0) (le (float64 $port.containerPort) 65535.0) (eq (float64 (int $port.containerPort)) (float64 $port.containerPort)))) (not (kindIs "int" $port.containerPort)) (not (kindIs "int64" $port.containerPort)) }}
+{{- if and (kindIs "map" $port) (not (and (not (kindIs "string" $port.containerPort)) (regexMatch "^[0-9]{1,5}$" (include "common-lib.util.string" $port.containerPort)) (ge (int $port.containerPort) 1) (le (int $port.containerPort) 65535))) }}
 {{ $key }}.containerPort: must be a port number from 1 to 65535 (got {{ $port.containerPort | toJson }})
 {{- else if and (kindIs "map" $port) $port.protocol (not (has (toString $port.protocol) (list "TCP" "UDP" "SCTP"))) }}
 {{ $key }}.protocol: must be TCP, UDP or SCTP, in capitals (got {{ $port.protocol | toJson }})
