@@ -55,8 +55,8 @@ Usage:
 {{- if and $t.effect (not (has (toString $t.effect) (list "NoSchedule" "PreferNoSchedule" "NoExecute"))) }}
 {{ $key }}.effect: must be NoSchedule, PreferNoSchedule or NoExecute (got {{ $t.effect | toJson }}); or empty for every effect
 {{- end }}
-{{- if and (not (kindIs "invalid" $t.tolerationSeconds)) (ne (toString $t.effect) "NoExecute") }}
-{{ $key }}.tolerationSeconds: only applies with effect NoExecute (got effect {{ $t.effect | toJson }})
+{{- if and (not (kindIs "invalid" $t.tolerationSeconds)) (or (kindIs "string" $t.tolerationSeconds) (ne (toString $t.effect) "NoExecute")) }}
+{{ $key }}.tolerationSeconds: a number of seconds, only with effect NoExecute (got {{ $t.tolerationSeconds | toJson }} with effect {{ $t.effect | toJson }})
 {{- end }}
 {{- end }}
 {{- end }}

@@ -25,6 +25,9 @@ Usage:
 {{- with get $c $field }}
 {{- include "common-lib.fields.check" (dict "context" $.context "key" (get $keys $field) "value" . "type" $type) | nindent 0 }}
 {{- include "common-lib.floor.handlerHosts" (dict "key" (get $keys $field) "value" .) | nindent 0 }}
+{{- if kindIs "map" . }}
+{{- include "common-lib.container.validateHandlers" (dict "key" (get $keys $field) "field" $field "value" .) | nindent 0 }}
+{{- end }}
 {{- end }}
 {{- end }}
 {{- end -}}

@@ -20,6 +20,9 @@ Usage:
 {{- if not (has (toString $m.name) $.volumes) }}
 {{ $key }}.name: mounts a volume the pod does not have (got {{ $m.name | toJson }}); volumes: {{ $.volumes | uniq | join ", " }}
 {{- end }}
+{{- if and $m.mountPropagation (ne (toString $m.mountPropagation) "None") (ne (toString $m.mountPropagation) "HostToContainer") }}
+{{ $key }}.mountPropagation: must be None or HostToContainer (got {{ $m.mountPropagation | toJson }}); Bidirectional needs a privileged container, which is never allowed
+{{- end }}
 {{- $path := clean (toString $m.mountPath) }}
 {{- if hasKey $paths $path }}
 {{ $key }}.mountPath: {{ $path | quote }} is already mounted by {{ get $paths $path }} (got {{ $m.mountPath | toJson }}); mount each path once
