@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from gen_values_doc import stale_diff  # noqa: E402  (the same short diff for every generator)
+from gen_values_doc import check_or_write  # noqa: E402  (one way to check or write generated files)
 
 ROOT = Path(__file__).resolve().parents[1]
 OUTPUT = ROOT / "charts" / "common-lib" / "templates" / "fields" / "_types.tpl"
@@ -195,19 +195,7 @@ def main(argv: list[str] | None = None) -> int:
     except FieldsError as err:
         print(f"gen_k8s_fields: {err}", file=sys.stderr)
         return 2
-    current = args.out.read_text("utf-8") if args.out.is_file() else ""
-    if args.check:
-        if current != text:
-            print(f"{args.out} is stale: run `{COMMAND}`\n{stale_diff(current, text, args.out.name)}", file=sys.stderr)
-            return 1
-        return 0
-    if current != text:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = args.out.with_name(f".{args.out.name}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(args.out)
-        print(f"wrote {args.out}")
-    return 0
+    return check_or_write(args.out, text, check=args.check, regenerate=COMMAND)
 
 
 if __name__ == "__main__":

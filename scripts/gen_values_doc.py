@@ -600,6 +600,24 @@ def stale_diff(current: str, wanted: str, name: str = "docs/values.md") -> str:
     return "\n".join(lines[:40] + ([f"... {len(lines) - 40} more lines"] if len(lines) > 40 else []))
 
 
+def check_or_write(out: Path, text: str, *, check: bool, regenerate: str) -> int:
+    """A generator's last step: with `check`, exit 1 (and show a short diff) if `out` is not
+    `text`; otherwise write it, atomically, when it changed. Shared by the scripts/ generators."""
+    current = out.read_text("utf-8") if out.is_file() else ""
+    if check:
+        if current != text:
+            print(f"{out} is stale: run `{regenerate}`\n{stale_diff(current, text, out.name)}", file=sys.stderr)
+            return 1
+        return 0
+    if current != text:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = out.with_name(f".{out.name}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(out)  # atomic: never a half-written file
+        print(f"wrote {out}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--chart", type=Path, default=CHART, help="chart directory (default: standard-app)")
@@ -611,22 +629,7 @@ def main(argv: list[str] | None = None) -> int:
     except ValuesDocError as err:
         print(f"gen_values_doc: cannot document {args.chart}:\n{err}", file=sys.stderr)
         return 2
-    current = args.out.read_text("utf-8") if args.out.is_file() else ""
-    if args.check:
-        if current != text:
-            print(
-                f"{args.out} is stale: run `{REGENERATE}`\n{stale_diff(current, text)}",
-                file=sys.stderr,
-            )
-            return 1
-        return 0
-    if current != text:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = args.out.with_name(f".{args.out.name}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(args.out)  # atomic: never a half-written reference
-        print(f"wrote {args.out}")
-    return 0
+    return check_or_write(args.out, text, check=args.check, regenerate=REGENERATE)
 
 
 if __name__ == "__main__":
