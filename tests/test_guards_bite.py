@@ -22,18 +22,8 @@ import pytest
 from tests.harness import invariants as inv
 from tests.harness.cases import case_by_name
 from tests.harness.helm import HelmError
+from tests.harness.edits import edit
 from tests.harness.render import render_case, render_chart
-
-
-def edit(path: Path, old: str, new: str, count: int = 1) -> None:
-    """Replace `old` by `new` in a file of the copy; fail loudly if the template changed."""
-    text = path.read_text(encoding="utf-8")
-    found = text.count(old)
-    assert found == count, (
-        f"{path.name}: expected {count} occurrence(s) of {old!r}, found {found}; "
-        "the template changed, update this guard test"
-    )
-    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from tests.harness.findings import report
 from tests.harness.helm import HelmError
 from tests.harness.render import render_case, render_chart
 from tests.harness.tools import STANDARD_APP
+from tests.harness.edits import edit
 
 KUBE_VERSIONS = openapi.kube_versions(STANDARD_APP)
 CASES = discover_cases(STANDARD_APP)
@@ -94,15 +95,9 @@ def test_custom_resource_schemas_reject_unknown_fields() -> None:
 # --- the gate bites ---------------------------------------------------------------------
 
 
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, f"{path.name}: expected exactly one {old!r} to edit"
-    path.write_text(text.replace(old, new), encoding="utf-8")
-
-
 def test_gate_fails_on_unknown_field_in_a_template(chart_copy: Path, helm4) -> None:
     """startingDeadlineSeconds belongs to CronJob, not Job: the sweep names case, resource, field, rule."""
-    _edit(
+    edit(
         chart_copy.parent / "common-lib" / "templates" / "migration" / "_migration.tpl",
         "  backoffLimit: 0\n",
         "  backoffLimit: 0\n  startingDeadlineSeconds: 60\n",

@@ -20,6 +20,7 @@ from tests.harness.cases import discover_cases
 from tests.harness.findings import Finding, report
 from tests.harness.render import ensure_dependencies, render_case, render_chart
 from tests.harness.tools import CHARTS_DIR, STANDARD_APP
+from tests.harness.edits import edit
 
 CASES = discover_cases(STANDARD_APP)
 # The chart defaults: values.yaml plus only what has no default (the image).
@@ -32,12 +33,6 @@ CANARY = "canary-no-readonly-rootfs"
 # at most once per content: its result is cached under a lock (.cache/checkov/), and the
 # fixtures are session-scoped so interleaving with other modules never sets them up twice.
 pytestmark = pytest.mark.xdist_group("checkov")
-
-
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, f"{path.name}: expected exactly one {old!r} to edit"
-    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 @pytest.fixture(scope="session")
@@ -54,9 +49,9 @@ def canary_docs(helm4, tmp_path_factory: pytest.TempPathFactory) -> list[dict]:
     ensure_dependencies(STANDARD_APP, helm4)
     charts = tmp_path_factory.mktemp("canary") / "charts"
     shutil.copytree(CHARTS_DIR, charts, symlinks=True)
-    _edit(charts / "common-lib" / "templates" / "_security.tpl", "readOnlyRootFilesystem: true\n", "")
+    edit(charts / "common-lib" / "templates" / "_security.tpl", "readOnlyRootFilesystem: true\n", "")
     # The chart's own floor refuses that render first; checkov must catch it without it.
-    _edit(charts / "common-lib" / "templates" / "floor" / "_container.tpl",
+    edit(charts / "common-lib" / "templates" / "floor" / "_container.tpl",
           "{{- if not $c.readOnlyRootFilesystem }}", "{{- if false }}")
     minimal = charts / "standard-app" / "ci" / "minimal-values.yaml"
     return render_chart(charts / "standard-app", helm4, values_files=[minimal]).docs

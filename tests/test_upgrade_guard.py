@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import subprocess
 import warnings
@@ -31,6 +30,7 @@ import yaml
 
 from tests.harness import upgrade
 from tests.harness.cases import Case, discover_cases
+from tests.harness.edits import add_selector_label, edit, edit_re, set_chart_version
 from tests.harness.helm import HelmVersion
 from tests.harness.tools import ROOT, STANDARD_APP
 
@@ -76,39 +76,8 @@ def test_upgrade_guard(case: Case, previous: upgrade.PreviousRelease, helm4: Hel
 # --- proofs: the guard bites ------------------------------------------------------------
 
 
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{path}: the text to replace is gone ({old!r}); update this test"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def _edit_re(path: Path, pattern: str, replacement: str) -> None:
-    """Regex edit of a template in the copy (tolerates `| quote` and similar filters)."""
-    text = path.read_text(encoding="utf-8")
-    new, count = re.subn(pattern, replacement, text, count=1, flags=re.MULTILINE)
-    assert count == 1, f"{path}: no match for {pattern!r}; the template changed, update this test"
-    path.write_text(new, encoding="utf-8")
-
-
-def _set_version(chart: Path, version: str) -> None:
-    meta = chart / "Chart.yaml"
-    text = meta.read_text(encoding="utf-8")
-    new, count = re.subn(r"(?m)^version: .*$", f"version: {version}", text)
-    assert count == 1, f"{meta}: no top-level version line"
-    meta.write_text(new, encoding="utf-8")
-
-
-def _add_selector_label(chart: Path) -> None:
-    """The mistake the guard exists for: a new label in the frozen selector."""
-    _edit_re(
-        chart.parent / "common-lib" / "templates" / "_labels.tpl",
-        r"^(app\.kubernetes\.io/component: \{\{.*\}\})$",
-        r"\1\napp.kubernetes.io/part-of: shop",
-    )
-
-
 def _rename_deployment(chart: Path) -> None:
-    _edit_re(
+    edit_re(
         chart.parent / "common-lib" / "templates" / "deployment" / "_deployment.tpl",
         r'^(  name: \{\{ )include "common-lib\.names\.fullname" \.',
         r'\1printf "%s-web" (include "common-lib.names.fullname" .)',
@@ -116,7 +85,7 @@ def _rename_deployment(chart: Path) -> None:
 
 
 def test_guard_fails_on_selector_label_change(chart_copy: Path, previous: upgrade.PreviousRelease, helm4: HelmVersion) -> None:
-    _add_selector_label(chart_copy)
+    add_selector_label(chart_copy)
     report = _report(chart_copy, previous, helm4, ["minimal", "full"])
     problems = report.problems()
     text = report.text()
@@ -142,13 +111,13 @@ def test_guard_fails_on_renamed_deployment(chart_copy: Path, previous: upgrade.P
 
 
 def test_major_bump_allows_the_breaking_change(chart_copy: Path, previous: upgrade.PreviousRelease, helm4: HelmVersion) -> None:
-    _add_selector_label(chart_copy)
+    add_selector_label(chart_copy)
     _rename_deployment(chart_copy)
-    _set_version(chart_copy, "1.1.0")
+    set_chart_version(chart_copy, "1.1.0")
     minor = _report(chart_copy, previous, helm4, ["minimal"])
     assert minor.problems(), "a minor version bump must not allow a breaking change:\n" + minor.text()
 
-    _set_version(chart_copy, f"{previous.version.major + 1}.0.0")
+    set_chart_version(chart_copy, f"{previous.version.major + 1}.0.0")
     major = _report(chart_copy, previous, helm4, ["minimal"])
     assert major.breaking, major.text()  # still reported, for the release notes ...
     assert major.problems() == [], major.text()  # ... but allowed
@@ -158,7 +127,7 @@ def test_major_bump_allows_the_breaking_change(chart_copy: Path, previous: upgra
 def test_guard_end_to_end_check_upgrade_fails(chart_copy: Path, helm4: HelmVersion) -> None:
     """The guard as a command (scripts/check-upgrade.sh, the same test `make check-upgrade`
     runs) on a broken copy: exit 1, and the report on its output."""
-    _add_selector_label(chart_copy)
+    add_selector_label(chart_copy)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "REGISTRY", "UPGRADE_CHART"))}
     proc = subprocess.run(
         [str(ROOT / "scripts" / "check-upgrade.sh"), "--chart", str(chart_copy), "-p", "no:cacheprovider", "-k", "minimal"],
@@ -172,7 +141,7 @@ def test_guard_end_to_end_check_upgrade_fails(chart_copy: Path, helm4: HelmVersi
 
 
 def test_version_lower_than_the_previous_release_fails(chart_copy: Path, helm4: HelmVersion) -> None:
-    _set_version(chart_copy, "0.9.0")
+    set_chart_version(chart_copy, "0.9.0")
     with pytest.raises(upgrade.PreviousReleaseError, match=r"all newer than Chart.yaml's 0\.9\.0: bump the chart version"):
         upgrade.previous_release(chart_copy, helm4, repo=None)
 
@@ -204,12 +173,12 @@ def test_values_the_new_version_rejects_are_breaking(chart_copy: Path, previous:
 
 
 def test_headless_service_is_breaking_but_a_type_change_is_a_notice(chart_copy: Path, previous: upgrade.PreviousRelease, helm4: HelmVersion) -> None:
-    _edit(chart_copy / "values.yaml", "  type: ClusterIP\n", "  type: LoadBalancer\n")
+    edit(chart_copy / "values.yaml", "  type: ClusterIP\n", "  type: LoadBalancer\n")
     patchable = _report(chart_copy, previous, helm4, ["minimal"])
     assert patchable.problems() == [], patchable.text()
     assert [(f.field, f.old, f.new, f.breaking) for f in patchable.findings] == [("spec.type", "ClusterIP", "LoadBalancer", False)]
 
-    _edit_re(chart_copy.parent / "common-lib" / "templates" / "service" / "_service.tpl", r"^(  type: \{\{ .app.service.type.*\}\})$",
+    edit_re(chart_copy.parent / "common-lib" / "templates" / "service" / "_service.tpl", r"^(  type: \{\{ .app.service.type.*\}\})$",
              r"\1\n  clusterIP: None")
     headless = _report(chart_copy, previous, helm4, ["minimal"])
     assert [(f.resource, f.field, f.new) for f in headless.breaking] == [("Service/orders", "spec.clusterIP", "None")], headless.text()
@@ -329,7 +298,7 @@ def test_previous_release_from_git_tag(tmp_path: Path, helm4: HelmVersion) -> No
     _git(repo, "tag", "standard-app-docs")  # not a version: ignored
     later = repo / "charts" / "standard-app"
     next_minor = f"{current.major}.{current.minor + 1}.0"
-    _set_version(later, next_minor)
+    set_chart_version(later, next_minor)
     _git(repo, "commit", "-q", "-am", f"release {next_minor}")
     _git(repo, "tag", f"standard-app-{next_minor}")
 
@@ -342,7 +311,7 @@ def test_previous_release_from_git_tag(tmp_path: Path, helm4: HelmVersion) -> No
     report = upgrade.check_upgrade(STANDARD_APP, found, helm4, discover_cases(STANDARD_APP)[:2])
     assert [r.case for r in report.results] and report.findings == [], report.text()
 
-    _set_version(later, "9.9.9")  # a tag whose tree disagrees with its name
+    set_chart_version(later, "9.9.9")  # a tag whose tree disagrees with its name
     _git(repo, "commit", "-q", "-am", "broken")
     _git(repo, "tag", "standard-app-1.99.0")
     with pytest.raises(upgrade.PreviousReleaseError, match="a release tag must match the chart version"):
