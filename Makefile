@@ -14,7 +14,7 @@ HELM_TOOLS := venv helm helm3
 FAST_TOOLS := $(HELM_TOOLS) cosign ct helmfile checkov docker-registry gpg htpasswd openssl
 DRILL_TOOLS := $(HELM_TOOLS) openssl control-plane
 
-.PHONY: help tools test test-fast drills demo publish snapshots bench check-upgrade docs clean
+.PHONY: help tools test test-fast drills demo publish snapshots bench check-upgrade fleet docs clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | column -t -s $$'\t'
@@ -53,6 +53,13 @@ bench: ## measure suite wall time and render overhead; writes docs/performance.m
 check-upgrade: ## immutable-field guard: previous release vs current chart
 	@scripts/tools.sh venv helm docker-registry
 	$(PYTEST) -p no:randomly tests/test_upgrade_guard.py $(PYTEST_ARGS)
+
+# The fleet `make fleet` reports on: a directory of values files or product charts.
+FLEET ?= tests/fleet
+
+fleet: ## what the chart under review does to every service of FLEET=<dir> (default tests/fleet)
+	@scripts/tools.sh venv helm
+	@$(ROOT)/.tools/venv/bin/python -m tests.fleet_impact --fleet $(FLEET) $(FLEET_ARGS)
 
 docs: ## regenerate docs/values.md from values.schema.json and values.yaml
 	@scripts/tools.sh venv

@@ -38,6 +38,16 @@ CONSUMER_CHART = ROOT / "tests" / "consumer-chart"
 _WORKER_STATS = pytest.StashKey[list]()
 
 
+# --- options ------------------------------------------------------------------------------
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--fleet", default=None, metavar="DIR",
+        help="fleet directory for tests/test_fleet.py::test_fleet_gate (default tests/fleet)",
+    )
+
+
 # --- snapshot update guard --------------------------------------------------------------
 
 

@@ -42,6 +42,7 @@ TARGET_TOOLS = {
     "publish": {"venv", "helm", "cosign"},
     "snapshots": HELM,
     "check-upgrade": {"venv", "helm", "docker-registry"},
+    "fleet": {"venv", "helm"},
     "docs": {"venv"},
 }
 # What a tool puts into .tools/ (Debian packages install system-wide; a Go tool is bin/NAME).
