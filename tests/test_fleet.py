@@ -1,0 +1,318 @@
+"""Fleet impact (`make fleet`): what a chart change does to every service of a fleet.
+
+test_fleet_gate is the pytest entry point: it reports on tests/fleet (or
+`--fleet DIR`) against the previous release and fails where `make fleet` exits 1.
+The other tests break the chart on purpose in a temporary copy and check that the
+report names exactly the services the break touches; the expected services are
+derived from the values files, independently of the report.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.harness import fleet
+from tests.harness.edits import add_selector_label, edit, set_chart_version
+from tests.harness.helm import HelmVersion
+from tests.harness.tools import ROOT, STANDARD_APP, load_script
+from tests.harness.upgrade import PreviousRelease, previous_release
+
+FLEET = ROOT / "tests" / "fleet"
+# The tests that break the chart use every SUBSET-th service of the fleet (and every
+# product-chart service): the same proof as the whole fleet, at a fifth of the renders.
+SUBSET = 5
+
+pytestmark = pytest.mark.xdist_group("fleet")
+
+
+@pytest.fixture(scope="module")
+def previous(helm4: HelmVersion) -> PreviousRelease:
+    return previous_release(STANDARD_APP, helm4)
+
+
+@pytest.fixture(scope="module")
+def services() -> list[fleet.Service]:
+    return fleet.discover_fleet(FLEET)
+
+
+@pytest.fixture(scope="module")
+def subset(services: list[fleet.Service]) -> list[fleet.Service]:
+    return [s for i, s in enumerate(services) if i % SUBSET == 0 or s.product_chart]
+
+
+def user_values(service: fleet.Service) -> dict:
+    """What the team wrote for standard-app, merged in Helm's order (values.yaml, then -f)."""
+    if service.product_chart is None:
+        return yaml.safe_load(service.values[0].read_text()) or {}
+    merged: dict = {}
+    for path in (service.product_chart / "values.yaml", *service.values):
+        _merge(merged, (yaml.safe_load(path.read_text()) or {}).get("standard-app") or {})
+    return merged
+
+
+def _merge(into: dict, other: dict) -> None:
+    for key, value in other.items():
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            _merge(into[key], value)
+        else:
+            into[key] = value
+
+
+def _names(services: list[fleet.Service], keep) -> set[str]:
+    return {s.name for s in services if keep(user_values(s))}
+
+
+def _group(report: fleet.FleetReport, kind: str, path: str) -> set[str]:
+    found = [g for g in report.groups() if (g.kind, g.path) == (kind, path)]
+    return set(found[0].services) if found else set()
+
+
+# --- the entry point --------------------------------------------------------------------
+
+
+def test_fleet_gate(request: pytest.FixtureRequest, previous: PreviousRelease, helm4: HelmVersion) -> None:
+    """No service of the fleet is newly rejected or hits an immutable field (without a major bump)."""
+    directory = Path(request.config.getoption("--fleet") or FLEET).resolve()
+    report = fleet.analyse_fleet(directory, previous, STANDARD_APP, helm4, jobs=2)
+    fleet.write_reports(report, fleet.FLEET_CACHE / "report.md", fleet.FLEET_CACHE / "report.json")
+    print(report.markdown())
+    assert sum(report.counts.values()) == len(report.impacts) == len(fleet.discover_fleet(directory))
+    if report.problems():
+        pytest.fail("\n".join(report.problems()) + f"\n\n{report.markdown()}", pytrace=False)
+    if directory == FLEET:  # the synthetic fleet describes services that run today
+        assert not report.services(fleet.REJECTED_BOTH) and not report.services(fleet.NEW_SERVICE), report.markdown()
+
+
+# --- the fleet itself -------------------------------------------------------------------
+
+
+def test_fleet_is_generated_from_its_seed(tmp_path: Path) -> None:
+    gen = load_script("gen_fleet")
+    assert gen.main(["--check"]) == 0, "tests/fleet is stale: run python scripts/gen_fleet.py"
+    assert gen.generate(7, 40) == gen.generate(7, 40)
+    assert gen.generate(7, 40) != gen.generate(8, 40)
+    assert gen.main(["--out", str(tmp_path), "--count", "20"]) == 0
+    (tmp_path / next(iter(gen.generate(count=20)))).write_text("replicaCount: 9\n")
+    assert gen.main(["--out", str(tmp_path), "--count", "20", "--check"]) == 1
+
+
+# Every feature standard-app offers, as a test on a service's values.
+SHAPES = {
+    "plain (image and port only)": lambda v: set(v) <= {"nameOverride", "image", "containerPort"},
+    "ingress with TLS": lambda v: v.get("ingress", {}).get("tls"),
+    "ingress without TLS": lambda v: v.get("ingress", {}).get("enabled") and not v["ingress"].get("tls"),
+    "autoscaling": lambda v: v.get("autoscaling", {}).get("enabled"),
+    "single replica without PDB": lambda v: v.get("replicaCount") == 1,
+    "migration hook": lambda v: v.get("migration", {}).get("enabled"),
+    "migration for Argo CD": lambda v: v.get("migration", {}).get("argocd"),
+    "ServiceMonitor": lambda v: v.get("metrics", {}).get("serviceMonitor", {}).get("enabled"),
+    "metrics off": lambda v: v.get("metrics", {}).get("enabled") is False,
+    "NetworkPolicy sources": lambda v: v.get("networkPolicy", {}).get("from"),
+    "NetworkPolicy off": lambda v: v.get("networkPolicy", {}).get("enabled") is False,
+    "config": lambda v: v.get("config"),
+    "secret env": lambda v: v.get("secretEnv"),
+    "ExternalSecret": lambda v: v.get("externalSecret", {}).get("enabled"),
+    "sidecar and volume": lambda v: v.get("sidecars") and v.get("extraVolumes"),
+    "digest pinned": lambda v: v.get("image", {}).get("digest"),
+    "tcp probes": lambda v: v.get("probes", {}).get("type") == "tcp",
+    "custom probes": lambda v: v.get("probes", {}).get("liveness"),
+    "command and args": lambda v: v.get("command"),
+    "scheduling": lambda v: v.get("tolerations") and v.get("nodeSelector"),
+    "priority class": lambda v: v.get("priorityClassName"),
+    "labels": lambda v: v.get("commonLabels"),
+    "test pod off": lambda v: v.get("tests", {}).get("enabled") is False,
+    "own resources": lambda v: v.get("resources"),
+    "no nameOverride": lambda v: "nameOverride" not in v,
+}
+
+
+def test_fleet_spans_every_shape(services: list[fleet.Service]) -> None:
+    assert len([s for s in services if s.product_chart is None]) >= 300
+    assert {"orders", "orders@prod", "orders@staging"} <= {s.name for s in services}, "examples/orders is part of the fleet"
+    counts = {shape: len(_names(services, test)) for shape, test in SHAPES.items()}
+    rare = {shape: n for shape, n in counts.items() if n < 3}
+    assert not rare, f"shapes with fewer than 3 services: {rare}; all counts: {counts}"
+    assert len({s.namespace for s in services}) >= 10
+
+
+# --- discovery --------------------------------------------------------------------------
+
+
+def _write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def test_discovery_names_namespaces_and_product_charts(tmp_path: Path) -> None:
+    root = tmp_path / "fleet"
+    _write(root / "top.yaml", "containerPort: 8080\n")
+    _write(root / "team-a" / "api.yaml", "containerPort: 8080\n")
+    _write(root / "team-a" / "batch" / "nightly.yaml", "containerPort: 8080\n")
+    product = root / "team-b" / "shop"
+    _write(product / "Chart.yaml", "apiVersion: v2\nname: shop\nversion: 0.1.0\ndependencies:\n"
+           "  - name: standard-app\n    version: 1.0.0\n    repository: oci://localhost:5000/charts\n")
+    _write(product / "values.yaml", "standard-app: {}\n")
+    _write(product / "values-prod.yaml", "standard-app: {}\n")
+    _write(product / "templates" / "extra.yaml", "# a product chart may add its own objects\n")
+    _write(tmp_path / "elsewhere" / "extra.yaml", "containerPort: 8080\n")
+    _write(root / "fleet.yaml", "include:\n  - path: ../elsewhere/extra.yaml\n    namespace: ops\n")
+    found = {s.name: (s.release, s.namespace, bool(s.product_chart)) for s in fleet.discover_fleet(root)}
+    assert found == {
+        "top": ("top", "default", False),
+        "team-a/api": ("api", "team-a", False),
+        "team-a/batch/nightly": ("nightly", "team-a", False),
+        "shop": ("shop", "team-b", True),
+        "shop@prod": ("shop", "team-b", True),
+        "extra": ("extra", "ops", False),
+    }
+
+
+@pytest.mark.parametrize(
+    ("files", "message"),
+    [
+        ({"Bad_Name.yaml": "{}"}, "release name 'Bad_Name' is not a DNS-1123 label"),
+        ({"fleet.yaml": "include:\n  - path: missing\n"}, "include[0].path 'missing' is neither a values file"),
+        ({"fleet.yaml": "services: []\n"}, "expected `include:"),
+        ({"p/Chart.yaml": "apiVersion: v2\nname: p\nversion: 0.1.0\n"}, "depends on standard-app; this one does not"),
+        ({"a.yaml": "{}", "fleet.yaml": "include:\n  - path: a.yaml\n"}, "two services are called 'a'"),
+        ({"README.md": "nothing here"}, "no services"),
+    ],
+)
+def test_discovery_refuses_a_malformed_fleet(tmp_path: Path, files: dict[str, str], message: str) -> None:
+    for name, text in files.items():
+        _write(tmp_path / name, text)
+    with pytest.raises(fleet.FleetError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        fleet.discover_fleet(tmp_path)
+
+
+# --- the report bites -------------------------------------------------------------------
+
+
+def _report(chart: Path, previous: PreviousRelease, helm: HelmVersion, services: list[fleet.Service]) -> fleet.FleetReport:
+    return fleet.analyse_fleet(FLEET, previous, chart, helm, jobs=2, services=services)
+
+
+def test_unchanged_chart_reports_the_fleet_unchanged(chart_copy: Path, subset, previous, helm4) -> None:
+    """The baseline of the proofs below: the working tree against the previous release."""
+    report = _report(chart_copy, previous, helm4, subset)
+    assert not report.problems(), report.markdown()
+    # The only change since 1.0.0 that the fleet feels: checksum/config is a hash of the
+    # config as JSON now, so every service with config restarts once.
+    with_config = _names(subset, lambda v: v.get("config"))
+    assert set(report.services(fleet.RESTART)) == with_config, report.markdown()
+    assert set(report.services(fleet.UNCHANGED)) == {s.name for s in subset} - with_config
+
+
+@pytest.mark.parametrize(
+    ("default", "field", "overridden"),
+    [
+        (("replicaCount: 2\n", "replicaCount: 3\n"), "spec.replicas",
+         lambda v: "replicaCount" in v or v.get("autoscaling", {}).get("enabled")),
+        (("    # -- Seconds between liveness checks.\n    periodSeconds: 10\n",
+          "    # -- Seconds between liveness checks.\n    periodSeconds: 15\n"),
+         "spec.template.spec.containers[app].livenessProbe.periodSeconds",
+         lambda v: "periodSeconds" in v.get("probes", {}).get("liveness", {})),
+    ],
+    ids=["replicas", "probe-period"],
+)
+def test_changed_default_reports_exactly_the_services_that_keep_it(
+    chart_copy: Path, subset, previous, helm4, default, field, overridden
+) -> None:
+    edit(chart_copy / "values.yaml", *default)
+    report = _report(chart_copy, previous, helm4, subset)
+    expected = _names(subset, lambda v: not overridden(v))
+    assert 0 < len(expected) < len(subset), "the proof needs services on both sides"
+    assert _group(report, "Deployment", field) == expected, report.markdown()
+    for impact in report.impacts:
+        touched = any(c.path == field for c in impact.changes)
+        assert touched == (impact.service.name in expected), impact.as_json()
+    assert not report.problems()
+
+
+def test_pod_annotation_change_predicts_a_restart_for_exactly_those_services(chart_copy: Path, subset, previous, helm4) -> None:
+    """A new annotation on the pods of services with metrics: those, and only those, roll."""
+    edit(chart_copy.parent / "common-lib" / "templates" / "_metrics.tpl",
+         'prometheus.io/scrape: "true"\n', 'prometheus.io/scrape: "true"\nprometheus.io/scheme: "http"\n')
+    report = _report(chart_copy, previous, helm4, subset)
+    with_metrics = _names(subset, lambda v: v.get("metrics", {}).get("enabled", True))
+    with_config = _names(subset, lambda v: v.get("config"))  # they restart anyway (see above)
+    assert 0 < len(with_metrics) < len(subset)
+    path = 'spec.template.metadata.annotations["prometheus.io/scheme"]'
+    assert _group(report, "Deployment", path) == with_metrics, report.markdown()
+    assert set(report.services(fleet.RESTART)) == with_metrics | with_config
+    assert set(report.services(fleet.UNCHANGED)) == {s.name for s in subset} - with_metrics - with_config
+
+
+def test_selector_change_is_a_break_for_every_service(chart_copy: Path, subset, previous, helm4) -> None:
+    add_selector_label(chart_copy)
+    report = _report(chart_copy, previous, helm4, subset)
+    assert set(report.services(fleet.IMMUTABLE)) == {s.name for s in subset}, report.markdown()
+    assert all("spec.selector" in "".join(i.breaks) and "field is immutable" in "".join(i.breaks) for i in report.impacts)
+    problems = report.problems()
+    assert len(problems) == 1 and f"{len(subset)} service(s) immutable-field break" in problems[0]
+    assert "**Blocked:**" in report.markdown()
+    set_chart_version(chart_copy, "2.0.0")  # a major bump allows it, and the report still lists it
+    bumped = _report(chart_copy, previous, helm4, subset)
+    assert not bumped.problems() and len(bumped.services(fleet.IMMUTABLE)) == len(subset)
+    assert "allowed by the major version bump" in bumped.markdown()
+
+
+def test_schema_tightening_lists_the_services_it_now_rejects(chart_copy: Path, subset, previous, helm4) -> None:
+    schema_path = chart_copy / "values.schema.json"
+    schema = json.loads(schema_path.read_text())
+    schema["properties"]["replicaCount"]["maximum"] = 3
+    schema_path.write_text(json.dumps(schema, indent=2))
+    report = _report(chart_copy, previous, helm4, subset)
+    expected = _names(subset, lambda v: v.get("replicaCount", 2) > 3)
+    assert expected, "the proof needs a service with more than 3 replicas"
+    assert set(report.services(fleet.NOW_REJECTED)) == expected, report.markdown()
+    for impact in report.by_verdict(fleet.NOW_REJECTED):
+        assert "replicaCount" in impact.message and "3" in impact.message, impact.message
+        assert impact.message in report.markdown()
+    assert report.problems() and "now rejected" in report.problems()[0]
+
+
+# --- `make fleet` -----------------------------------------------------------------------
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "tests.fleet_impact", "--quiet", "--jobs", "2", *args],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600, check=False)
+
+
+def test_make_fleet_exit_status_and_reports(chart_copy: Path, tmp_path: Path, previous, helm4) -> None:
+    small = tmp_path / "fleet"
+    for path in sorted(FLEET.glob("payments/*.yaml"))[:4]:
+        _write(small / "payments" / path.name, path.read_text())
+    md, js = tmp_path / "report.md", tmp_path / "report.json"
+    ok = _cli("--fleet", str(small), "--chart", str(chart_copy), "--markdown", str(md), "--json", str(js))
+    assert ok.returncode == 0, ok.stderr
+    data = json.loads(js.read_text())
+    assert sum(data["counts"].values()) == 4 and data["problems"] == []
+    assert md.read_text().startswith("### Fleet impact: standard-app")
+    add_selector_label(chart_copy)
+    broken = _cli("--fleet", str(small), "--chart", str(chart_copy), "--markdown", str(md), "--json", str(js))
+    assert broken.returncode == 1, broken.stderr
+    assert "4 service(s) immutable-field break" in broken.stderr
+    assert json.loads(js.read_text())["counts"][fleet.IMMUTABLE] == 4
+    missing = _cli("--fleet", str(tmp_path / "nowhere"))
+    assert missing.returncode == 2 and "not a directory" in missing.stderr
+
+
+def test_report_fits_a_pull_request_comment(chart_copy: Path, services, previous, helm4) -> None:
+    """The worst case: every service breaks. The comment is cut to size and says so."""
+    add_selector_label(chart_copy)
+    report = _report(chart_copy, previous, helm4, services[:120])
+    text = report.markdown(limit=20_000)
+    assert len(text) <= 20_000
+    assert text.rstrip().endswith("the JSON report has every service._")
+    assert text.index("| outcome | services |") < text.index("#### Changes by field") < text.index("#### Per service")
+    full = report.as_json()
+    assert len(full["services"]) == 120 and full["counts"][fleet.IMMUTABLE] == 120
