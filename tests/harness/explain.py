@@ -139,6 +139,8 @@ def _same(a: Any, b: Any) -> bool:
     """Equal and of the same types throughout (True is not 1, 1 is not 1.0)."""
     if type(a) is not type(b):
         return False
+    if isinstance(a, _Named):  # a named list: its order counts
+        return list(a) == list(b) and all(_same(v, b[k]) for k, v in a.items())
     if isinstance(a, dict):
         return a.keys() == b.keys() and all(_same(v, b[k]) for k, v in a.items())
     if isinstance(a, list):

@@ -1,62 +1,73 @@
 """The fleet-impact report as Markdown, sized for a pull-request comment.
 
 Counts first, then the changes grouped by (kind, field), then each affected
-service. Long lists sit in <details> blocks; the whole text stays under `limit`
-characters (GitHub refuses comments over 65,536), and whatever is cut is named,
-with a pointer to the JSON report that always has everything.
+service, by verdict. Long lists sit in <details> blocks. The text stays under
+`limit` characters (GitHub refuses comments over 65,536): when it would not, the
+per-service lists are shortened item by item, from the longest list down, and
+each shortened list says how many services the JSON report has beyond it. Blocks
+are never cut in the middle, so every <details> and code fence stays closed.
 """
 
 from __future__ import annotations
 
-from .fleet import CHANGED, IMMUTABLE, NOW_REJECTED, RESTART, FleetReport, ServiceImpact, shown_path
+import html
 
-_CELL = 90  # characters of a change shown in a table cell
-_NAMES = 12  # service names shown inline before "and N more"
+from .fleet import (
+    CHANGED, IMMUTABLE, NEW_SERVICE, NOW_REJECTED, RECREATED, REJECTED_BOTH, RESTART,
+    FleetReport, ServiceImpact,
+)
+from .fleet_discovery import shown_path
+
+_SIDE = 40  # characters of an old or a new value shown in a table cell
+_NAMES = 12  # service names shown per field before "and N more"
 _FIELDS = 6  # changed fields shown per service
+_GROUPS = 40  # rows of the changes-by-field table
 
 
 def render_markdown(report: FleetReport, *, limit: int = 60_000) -> str:
-    head = _head(report)
-    groups = _groups(report)
-    sections = []
-    for verdict in (NOW_REJECTED, IMMUTABLE, RESTART, CHANGED):
-        impacts = report.by_verdict(verdict)
-        if impacts:
-            sections.append(_section(verdict, impacts))
-    objects = report.with_objects_changed
-    if objects:
-        sections.append(_objects_section(objects))
-    parts = [head, groups, "#### Per service", *sections] if sections else [head, groups]
-    text = "\n\n".join(p for p in parts if p) + "\n"
-    if len(text) <= limit:
-        return text
-    cut = "\n\n_The report was cut to fit a pull-request comment; the JSON report has every service._\n"
-    return text[: limit - len(cut)].rsplit("\n", 1)[0] + cut
+    head = "\n\n".join([_head(report), _groups(report)])
+    sections = [s for s in (_section(report, v) for v in (NOW_REJECTED, IMMUTABLE, RECREATED, RESTART, CHANGED,
+                                                           NEW_SERVICE, REJECTED_BOTH)) if s]
+    sections += [s for s in (_warnings(report), _notices(report), _objects(report)) if s]
+    budget = limit - len(head) - 40
+    while sum(_size(s) for s in sections) > budget and any(s["items"] for s in sections):
+        longest = max((s for s in sections if s["items"]), key=lambda s: len(s["items"]))
+        longest["items"].pop()
+        longest["dropped"] += 1
+    parts = [head]
+    if sections:
+        parts.append("#### Per service")
+        parts += [_join(s) for s in sections]
+    text = "\n\n".join(parts) + "\n"
+    return text if len(text) <= limit else text[: limit - 80].rsplit("\n", 1)[0] + "\n\n_(cut to fit; see the JSON report)_\n"
 
 
 def _head(report: FleetReport) -> str:
-    services = len(report.impacts)
     lines = [
         f"### Fleet impact: standard-app {report.previous.version} → {report.current.version}",
         "",
-        f"{services} services of `{shown_path(report.fleet)}` rendered with the previous release "
-        f"{report.previous.label} and with {report.current.label}, by {report.helm}; "
+        f"{len(report.impacts)} services of `{shown_path(report.fleet)}` rendered with the previous release "
+        f"{_text(report.previous.label)} and with {_text(report.current.label)}, by {report.helm}; "
         f"{report.renders} renders ({report.cached} from the render cache) in {report.seconds:.1f} s.",
         "",
     ]
     problems = report.problems()
+    blocking = any(report.services(v) for v in (NOW_REJECTED, IMMUTABLE, RECREATED))
     if problems:
-        lines.append("**Blocked:** " + " ".join(problems))
-    elif report.major_bump and (report.services(NOW_REJECTED) or report.services(IMMUTABLE)):
+        lines.append("**Blocked:** " + _text(" ".join(problems)))
+    elif blocking:
         lines.append(
             f"**Breaking, allowed by the major version bump {report.previous.version} → "
             f"{report.current.version}:** every affected service below needs its manual step in the release notes."
         )
     else:
-        lines.append("**Can ship:** no service is newly rejected and no upgrade hits an immutable field.")
+        lines.append("**Can ship:** no service is newly rejected, hits an immutable field or loses an object.")
+    if report.with_warnings:
+        lines.append(f"**Warnings** for {len(report.with_warnings)} service(s): see below.")
     lines += ["", "| outcome | services |", "|---|---:|"]
     lines += [f"| {verdict} | {count} |" for verdict, count in report.counts.items()]
     lines.append(f"| objects added or removed (beside the outcome) | {len(report.with_objects_changed)} |")
+    lines.append(f"| warnings about the new render (beside the outcome) | {len(report.with_warnings)} |")
     return "\n".join(lines)
 
 
@@ -65,70 +76,113 @@ def _groups(report: FleetReport) -> str:
     if not groups:
         return "No rendered object changes."
     lines = ["#### Changes by field", "", "| kind | field | services | change |", "|---|---|---:|---|"]
-    for group in groups:
+    for group in groups[:_GROUPS]:
         distinct = group.changes.most_common()
+        top, count = distinct[0]
         if len(distinct) == 1:
-            change = _cell(distinct[0][0])
+            change = _change_cell(top)
+        elif count == 1:
+            change = f"{len(distinct)} different values, e.g. {_change_cell(top)}"
         else:
-            top, count = distinct[0]
-            change = (f"{len(distinct)} different values, e.g. {_cell(top)}" if count == 1
-                      else f"{len(distinct)} different changes; most often ({count}×) {_cell(top)}")
-        lines.append(f"| {group.kind} | `{_escape(group.path)}` | {len(group.services)} | {change} |")
-    lines.append("")
-    lines.append("<details><summary>Services per field</summary>")
-    lines.append("")
-    for group in groups:
-        lines.append(f"- {group.kind} `{_escape(group.path)}`: {_names(group.services)}")
-    lines.append("")
-    lines.append("</details>")
+            change = f"{len(distinct)} different changes; most often ({count}×) {_change_cell(top)}"
+        lines.append(f"| {group.kind} | {_code(group.path, table=True)} | {len(group.services)} | {change} |")
+    if len(groups) > _GROUPS:
+        lines.append(f"| … | {len(groups) - _GROUPS} more fields in the JSON report | | |")
+    lines += ["", "<details><summary>Services per field</summary>", ""]
+    for group in groups[:_GROUPS]:
+        names = ", ".join(_code(n) for n in group.services[:_NAMES])
+        more = f" and {len(group.services) - _NAMES} more" if len(group.services) > _NAMES else ""
+        lines.append(f"- {group.kind} {_code(group.path)}: {names}{more}")
+    lines += ["", "</details>"]
     return "\n".join(lines)
 
 
-def _section(verdict: str, impacts: list[ServiceImpact]) -> str:
-    lines = [f"<details{' open' if verdict in (NOW_REJECTED, IMMUTABLE) else ''}>"
-             f"<summary><b>{verdict}</b> ({len(impacts)})</summary>", ""]
+def _block(title: str, items: list[str], *, open_: bool) -> dict:
+    return {"title": title, "items": items, "dropped": 0, "open": open_}
+
+
+def _size(section: dict) -> int:
+    return len(_join(section))
+
+
+def _join(section: dict) -> str:
+    lines = [f"<details{' open' if section['open'] else ''}><summary><b>{section['title']}</b></summary>", ""]
+    lines += section["items"]
+    if section["dropped"]:
+        lines.append(f"- … and {section['dropped']} more: the JSON report has every service")
+    lines += ["", "</details>"]
+    return "\n".join(lines)
+
+
+def _section(report: FleetReport, verdict: str) -> dict | None:
+    impacts = report.by_verdict(verdict)
+    if not impacts:
+        return None
+    items = []
     for impact in impacts:
-        name = impact.service.name
+        name = _code(impact.service.name)
         if verdict == NOW_REJECTED:
-            lines.append(f"- `{name}`: {_escape(impact.message)}")
-        elif verdict == IMMUTABLE:
-            lines.append(f"- `{name}`:")
-            lines.append("  ```")
-            lines += [f"  {line}" for finding in impact.breaks for line in finding.splitlines()]
-            lines.append("  ```")
+            items.append(f"- {name}: {_text(impact.message)}")
+        elif verdict == NEW_SERVICE:
+            items.append(f"- {name}: the previous release refused it: {_text(impact.previous_message)}")
+        elif verdict == REJECTED_BOTH:
+            items.append(f"- {name}: {_text(impact.message)}")
+        elif verdict in (IMMUTABLE, RECREATED):
+            findings = impact.breaks if verdict == IMMUTABLE else impact.deletions
+            items.append("\n".join([f"- {name}:", "  ```", *(f"  {line}" for f in findings for line in f.splitlines()), "  ```"]))
         else:
             paths = list(dict.fromkeys(f"{c.resource} {c.path}" for c in impact.changes))
-            shown = ", ".join(f"`{_escape(p)}`" for p in paths[:_FIELDS])
+            shown = ", ".join(_code(p) for p in paths[:_FIELDS])
             more = f" and {len(paths) - _FIELDS} more" if len(paths) > _FIELDS else ""
-            lines.append(f"- `{name}`: {shown}{more}")
-    lines += ["", "</details>"]
-    return "\n".join(lines)
+            items.append(f"- {name}: {shown}{more}")
+    return _block(f"{verdict} ({len(impacts)})", items, open_=verdict in (NOW_REJECTED, IMMUTABLE, RECREATED))
 
 
-def _objects_section(impacts: list[ServiceImpact]) -> str:
-    lines = [f"<details open><summary><b>objects added or removed</b> ({len(impacts)})</summary>", ""]
-    for impact in impacts:
-        parts = []
-        if impact.added:
-            parts.append("adds " + ", ".join(impact.added))
-        if impact.removed:
-            parts.append("removes " + ", ".join(impact.removed))
-        lines.append(f"- `{impact.service.name}`: {'; '.join(parts)}")
-    lines += ["", "</details>"]
-    return "\n".join(lines)
+def _warnings(report: FleetReport) -> dict | None:
+    impacts = report.with_warnings
+    items = [f"- {_code(i.service.name)}: {_text('; '.join(i.warnings))}" for i in impacts]
+    return _block(f"warnings about the new render ({len(impacts)})", items, open_=True) if items else None
 
 
-def _names(names: list[str]) -> str:
-    shown = ", ".join(f"`{n}`" for n in names[:_NAMES])
-    return shown + (f" and {len(names) - _NAMES} more" if len(names) > _NAMES else "")
+def _notices(report: FleetReport) -> dict | None:
+    impacts = report.with_notices
+    items = [f"- {_code(i.service.name)}: {_text(' '.join(' '.join(i.notices).split()))}" for i in impacts]
+    return _block(f"notices: patchable, but a live release feels them ({len(impacts)})", items, open_=False) if items else None
 
 
-def _cell(text: str) -> str:
+def _objects(report: FleetReport) -> dict | None:
+    items = []
+    for impact in report.with_objects_changed:
+        parts = (["adds " + ", ".join(impact.added)] if impact.added else []) + (
+            ["removes " + ", ".join(impact.removed)] if impact.removed else [])
+        items.append(f"- {_code(impact.service.name)}: {_text('; '.join(parts))}")
+    return _block(f"objects added or removed ({len(items)})", items, open_=True) if items else None
+
+
+def _change_cell(text: str) -> str:
+    """`old -> new` with each side shortened on its own, so the new value always shows."""
     flat = " ".join(text.split())
-    if len(flat) > _CELL:
-        flat = flat[: _CELL - 1] + "…"
-    return f"`{_escape(flat)}`"
+    if " -> " in flat:
+        old, new = flat.split(" -> ", 1)
+        return f"{_code(_short(old), table=True)} → {_code(_short(new), table=True)}"
+    return _code(_short(flat), table=True)
 
 
-def _escape(text: str) -> str:
-    return text.replace("|", "\\|").replace("`", "'")
+def _short(text: str) -> str:
+    return text if len(text) <= _SIDE else text[: _SIDE - 1] + "…"
+
+
+def _code(text: str, *, table: bool = False) -> str:
+    """Inline code that survives any content: HTML <code>, escaped (and `|` inside tables)."""
+    escaped = html.escape(text, quote=False)
+    if table:
+        escaped = escaped.replace("|", "&#124;")
+    return f"<code>{escaped}</code>"
+
+
+def _text(text: str) -> str:
+    """Free text from a chart or Helm, escaped so it cannot open HTML or break a list."""
+    return html.escape(" ".join(text.split()), quote=False)
+
+
+__all__ = ["render_markdown", "ServiceImpact"]
