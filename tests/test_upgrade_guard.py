@@ -30,7 +30,7 @@ import yaml
 
 from tests.harness import upgrade
 from tests.harness.cases import Case, discover_cases
-from tests.harness.edits import add_selector_label, edit, edit_re, set_chart_version
+from tests.harness.edits import add_selector_label, edit, edit_re, rename_deployment, set_chart_version
 from tests.harness.helm import HelmVersion
 from tests.harness.tools import ROOT, STANDARD_APP
 
@@ -76,14 +76,6 @@ def test_upgrade_guard(case: Case, previous: upgrade.PreviousRelease, helm4: Hel
 # --- proofs: the guard bites ------------------------------------------------------------
 
 
-def _rename_deployment(chart: Path) -> None:
-    edit_re(
-        chart.parent / "common-lib" / "templates" / "deployment" / "_deployment.tpl",
-        r'^(  name: \{\{ )include "common-lib\.names\.fullname" \.',
-        r'\1printf "%s-web" (include "common-lib.names.fullname" .)',
-    )
-
-
 def test_guard_fails_on_selector_label_change(chart_copy: Path, previous: upgrade.PreviousRelease, helm4: HelmVersion) -> None:
     add_selector_label(chart_copy)
     report = _report(chart_copy, previous, helm4, ["minimal", "full"])
@@ -99,7 +91,7 @@ def test_guard_fails_on_selector_label_change(chart_copy: Path, previous: upgrad
 
 
 def test_guard_fails_on_renamed_deployment(chart_copy: Path, previous: upgrade.PreviousRelease, helm4: HelmVersion) -> None:
-    _rename_deployment(chart_copy)
+    rename_deployment(chart_copy)
     report = _report(chart_copy, previous, helm4, ["minimal"])
     text = report.text()
     assert [(f.resource, f.field, f.old, f.new, f.impact) for f in report.breaking] == [
@@ -112,7 +104,7 @@ def test_guard_fails_on_renamed_deployment(chart_copy: Path, previous: upgrade.P
 
 def test_major_bump_allows_the_breaking_change(chart_copy: Path, previous: upgrade.PreviousRelease, helm4: HelmVersion) -> None:
     add_selector_label(chart_copy)
-    _rename_deployment(chart_copy)
+    rename_deployment(chart_copy)
     set_chart_version(chart_copy, "1.1.0")
     minor = _report(chart_copy, previous, helm4, ["minimal"])
     assert minor.problems(), "a minor version bump must not allow a breaking change:\n" + minor.text()

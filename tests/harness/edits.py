@@ -44,3 +44,12 @@ def add_selector_label(chart: Path) -> None:
         r"^(app\.kubernetes\.io/component: \{\{.*\}\})$",
         r"\1\napp.kubernetes.io/part-of: shop",
     )
+
+
+def rename_deployment(chart: Path) -> None:
+    """The Deployment renamed to `<fullname>-web`: Helm deletes the old one on upgrade."""
+    edit_re(
+        chart.parent / "common-lib" / "templates" / "deployment" / "_deployment.tpl",
+        r'^(  name: \{\{ )include "common-lib\.names\.fullname" \.',
+        r'\1printf "%s-web" (include "common-lib.names.fullname" .)',
+    )
