@@ -181,6 +181,20 @@ def generate(seed: int = SEED, count: int = COUNT) -> dict[str, str]:
     return files
 
 
+def _fleet_files(out: Path) -> dict[str, Path]:
+    """Every file of `out` that fleet discovery reads as a service (the hand-kept manifest aside)."""
+    if not out.is_dir():
+        return {}
+    found = {}
+    for path in out.rglob("*"):
+        rel = path.relative_to(out)
+        if path.suffix in (".yaml", ".yml") and rel.as_posix() not in (MANIFEST, "fleet.yml") and not any(
+            part.startswith(".") for part in rel.parts
+        ):
+            found[rel.as_posix()] = path
+    return found
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seed", type=int, default=SEED, help=f"random seed (default {SEED})")
@@ -189,17 +203,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="exit 1 if the directory is stale")
     args = parser.parse_args(argv)
     files = generate(args.seed, args.count)
-    present = {p.relative_to(args.out).as_posix(): p for p in args.out.glob("*/*.yaml")} if args.out.is_dir() else {}
+    present = _fleet_files(args.out)
     extra = sorted(set(present) - set(files))
     differ = [rel for rel, text in files.items() if rel not in present or present[rel].read_text("utf-8") != text]
     if args.check:
         if extra or differ:
             first = differ[0] if differ else extra[0]
             current = present[first].read_text("utf-8") if first in present else ""
-            print(f"{args.out} is stale ({len(differ)} files differ, {len(extra)} extra): run `{REGENERATE}`\n"
+            print(f"{args.out} is stale ({len(differ)} files differ, {len(extra)} not generated: "
+                  f"{', '.join(extra[:5]) or '-'}): run `{REGENERATE}`\n"
                   f"{stale_diff(current, files.get(first, ''), first)}", file=sys.stderr)
             return 1
         return 0
+    foreign = [rel for rel in extra if not present[rel].read_text("utf-8", errors="replace").startswith(HEADER[:30])]
+    if foreign:
+        print(f"{args.out}: refusing to write: {', '.join(foreign[:5])} were not made by this generator; "
+              "choose an empty directory or remove them", file=sys.stderr)
+        return 2
     for rel in extra:
         present[rel].unlink()
     for rel in differ:
