@@ -18,7 +18,7 @@ Usage:
 {{- $ctx := include "common-lib.security.containerSecurityContext" $c.securityContext | fromYaml }}
 {{- include "common-lib.floor.container" (dict "key" $keys.securityContext "context" $ctx "pod" (.pod | default dict) "level" .level) | nindent 0 }}
 {{- end }}
-{{- include "common-lib.resources.validate" (dict "key" (ternary $keys.resources $keys.fallbackResources (not (empty $c.resources))) "resources" ($c.resources | default $c.fallbackResources | default dict)) | nindent 0 }}
+{{- include "common-lib.resources.validate" (dict "key" (ternary $keys.resources ($keys.fallbackResources | default $keys.resources) (not (empty $c.resources))) "resources" ($c.resources | default $c.fallbackResources | default dict)) | nindent 0 }}
 {{- include "common-lib.container.validateEnv" . | nindent 0 }}
 {{- include "common-lib.container.validateMounts" . | nindent 0 }}
 {{- range $field, $type := dict "livenessProbe" "Probe" "readinessProbe" "Probe" "startupProbe" "Probe" "lifecycle" "Lifecycle" }}
