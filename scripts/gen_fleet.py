@@ -215,7 +215,8 @@ def main(argv: list[str] | None = None) -> int:
                   f"{stale_diff(current, files.get(first, ''), first)}", file=sys.stderr)
             return 1
         return 0
-    foreign = [rel for rel in extra if not present[rel].read_text("utf-8", errors="replace").startswith(HEADER[:30])]
+    foreign = [rel for rel in [*extra, *differ] if rel in present
+               and not present[rel].read_text("utf-8", errors="replace").startswith(HEADER[:30])]
     if foreign:
         print(f"{args.out}: refusing to write: {', '.join(foreign[:5])} were not made by this generator; "
               "choose an empty directory or remove them", file=sys.stderr)

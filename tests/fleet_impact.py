@@ -10,9 +10,10 @@ The previous release is the one `make check-upgrade` compares with: REGISTRY (wi
 the REGISTRY_* options of `make publish`), else the newest git tag, else the
 committed baseline in tests/baselines/.
 
-Exit status: 0 when the change may ship; 1 when a service is newly rejected or an
-upgrade hits an immutable field and Chart.yaml has no major version bump; 2 when
-the fleet or the previous release cannot be read.
+Exit status: 0 when the change may ship; 1 when a service is newly rejected, hits an
+immutable field or loses an object (deleted or recreated) and Chart.yaml has no major
+version bump; 2 when the fleet, a product chart's dependencies or the previous release
+cannot be read, or the reports cannot be written.
 """
 
 from __future__ import annotations
@@ -51,7 +52,11 @@ def main(argv: list[str] | None = None) -> int:
     except pytest.fail.Exception as err:  # a missing or wrong tool: the message has the fix
         print(f"fleet: {err.msg}", file=sys.stderr)
         return 2
-    fleet.write_reports(report, args.markdown, args.json)
+    try:
+        fleet.write_reports(report, args.markdown, args.json)
+    except OSError as err:
+        print(f"fleet: cannot write the reports: {err}", file=sys.stderr)
+        return 2
     if not args.quiet:
         print(report.markdown())
     problems = report.problems()

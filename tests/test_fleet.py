@@ -196,6 +196,8 @@ def test_discovery_names_namespaces_and_product_charts(tmp_path: Path) -> None:
         ({"README.md": "nothing here"}, "no services"),
         ({"orders/values.yaml": "{}"}, "orders has no Chart.yaml; add the chart"),
         ({"fleet.yaml": "include: [\n"}, "fleet.yaml: cannot read it as YAML"),
+        ({"team/api.yaml": "image: [\n"}, "api.yaml: cannot read it as YAML"),
+        ({"team/api.yaml": "- a list\n"}, "api.yaml: a values file is a mapping of keys"),
         ({"p/Chart.yaml": "name: [\n"}, "p/Chart.yaml: cannot read it as YAML"),
         ({"a.yaml": "{}", "fleet.yaml": "include:\n  - path: a.yaml\n    namespace: Bad\n"},
          "namespace 'Bad' is not a DNS-1123 label of at most 63 characters .*fix include\\[0\\].namespace in"),
@@ -211,7 +213,7 @@ def test_discovery_refuses_a_malformed_fleet(tmp_path: Path, files: dict[str, st
 def test_discovery_refuses_link_loops_and_dangling_links(tmp_path: Path) -> None:
     _write(tmp_path / "team" / "api.yaml", "{}\n")
     (tmp_path / "team" / "loop").symlink_to(tmp_path / "team")
-    with pytest.raises(fleet.FleetError, match="a symbolic link loops back"):
+    with pytest.raises(fleet.FleetError, match="a symbolic link that loops back"):
         fleet.discover_fleet(tmp_path)
     (tmp_path / "team" / "loop").unlink()
     (tmp_path / "team" / "gone.yaml").symlink_to(tmp_path / "nowhere.yaml")
@@ -302,7 +304,8 @@ def test_schema_tightening_lists_the_services_it_now_rejects(chart_copy: Path, s
     assert set(report.services(fleet.NOW_REJECTED)) == expected, report.markdown()
     for impact in report.by_verdict(fleet.NOW_REJECTED):
         assert "replicaCount" in impact.message and "3" in impact.message, impact.message
-        assert impact.message in report.markdown()
+        line = next(ln for ln in report.markdown().splitlines() if ln.startswith(f"- <code>{impact.service.name}</code>:"))
+        assert "replicaCount" in line and "want 3" in line, line
     assert report.problems() and "now rejected" in report.problems()[0]
 
 
@@ -389,7 +392,11 @@ def test_product_chart_keeps_its_other_dependencies(chart_copy: Path, tmp_path: 
     report = fleet.analyse_fleet(tmp_path / "fleet", previous, chart_copy, helm4, jobs=2)
     assert {i.verdict for i in report.impacts} <= {fleet.UNCHANGED, fleet.RESTART, fleet.CHANGED}, report.markdown()
     assert not any("ConfigMap/helper" in i.added + i.removed for i in report.impacts)
-    (chart / "charts" / "helper-0.1.0.tgz").unlink()  # a dependency the fleet cannot provide: exit 2, not a verdict
+    (chart / "charts" / "helper-0.1.0.tgz").unlink()
+    shutil.copytree(helper, chart / "charts" / "helper")  # vendored unpacked: the same render
+    unpacked = fleet.analyse_fleet(tmp_path / "fleet", previous, chart_copy, helm4, jobs=2)
+    assert [i.verdict for i in unpacked.impacts] == [i.verdict for i in report.impacts], unpacked.markdown()
+    shutil.rmtree(chart / "charts" / "helper")  # a dependency the fleet cannot provide: exit 2, not a verdict
     with pytest.raises(fleet.FleetError, match="its dependencies cannot be prepared"):
         fleet.analyse_fleet(tmp_path / "fleet", previous, chart_copy, helm4, jobs=2)
 
@@ -436,3 +443,25 @@ def test_field_paths_name_list_items_when_only_their_order_changes() -> None:
     before = {"spec": {"containers": [{"name": "app", "env": env}]}}
     after = {"spec": {"containers": [{"name": "app", "env": env[::-1]}]}}
     assert [p for p, _ in field_changes(before, after)] == ["spec.containers[app].env order"]
+
+
+def test_values_cannot_inject_markdown_into_the_comment(tmp_path: Path, previous, helm4) -> None:
+    """A refused value is quoted in the comment: it must not become a link, an image or a mention."""
+    hostile = "@octocat [click](https://evil.example) **bold** ![i](https://evil.example/p.png) <img src=x>"
+    _write(tmp_path / "team" / "inj.yaml",
+           "image: {repository: registry.example.com/team/app, tag: '1.0'}\n" f"nameOverride: {json.dumps(hostile)}\n")
+    report = fleet.analyse_fleet(tmp_path, previous, STANDARD_APP, helm4, jobs=2)
+    assert report.services(fleet.REJECTED_BOTH) == ["team/inj"]
+    text = report.markdown()
+    for live in ("[click](", "](https://", "**bold**", "<img", "https://evil"):
+        assert live not in text, (live, text)
+    assert not re.search(r"(?<!\\)@octocat", text), text  # an escaped \@ mentions nobody
+    assert "octocat" in text and "evil.example" in text  # the message is still there, inert
+
+
+def test_the_generator_never_overwrites_files_it_did_not_make(tmp_path: Path) -> None:
+    gen = load_script("gen_fleet")
+    first = next(iter(gen.generate(count=3)))
+    _write(tmp_path / first, "# written by hand\nreplicaCount: 9\n")
+    assert gen.main(["--out", str(tmp_path), "--count", "3"]) == 2
+    assert (tmp_path / first).read_text().startswith("# written by hand")

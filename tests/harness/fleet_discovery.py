@@ -85,7 +85,7 @@ def discover_fleet(root: Path) -> list[Service]:
     root = Path(root).absolute()
     if not root.is_dir():
         raise FleetError(f"fleet {root}: not a directory")
-    services = _scan(root, root, seen=set())
+    services = _scan(root, root, ancestors=())
     manifest = root / FLEET_FILE
     if manifest.is_file():
         services += _included(root, manifest)
@@ -112,11 +112,11 @@ def _namespace_of(root: Path, path: Path) -> str:
     return parts[0] if len(parts) > 1 else DEFAULT_NAMESPACE
 
 
-def _scan(root: Path, directory: Path, seen: set[Path]) -> list[Service]:
+def _scan(root: Path, directory: Path, ancestors: tuple[Path, ...]) -> list[Service]:
     real = directory.resolve()
-    if real in seen:
-        raise FleetError(f"{shown_path(directory)}: a symbolic link loops back to {shown_path(real)}; remove the link")
-    seen.add(real)
+    if real in ancestors:
+        raise FleetError(f"{directory}: a symbolic link that loops back to {shown_path(real)}; remove the link")
+    ancestors = (*ancestors, real)
     if (directory / "Chart.yaml").is_file():
         return product_services(directory, _namespace_of(root, directory / "Chart.yaml"))
     found: list[Service] = []
@@ -124,7 +124,7 @@ def _scan(root: Path, directory: Path, seen: set[Path]) -> list[Service]:
         if path.name.startswith("."):
             continue
         if path.is_dir():
-            found += _scan(root, path, seen)
+            found += _scan(root, path, ancestors)
         elif path.suffix in _VALUES_SUFFIXES and not (directory == root and path.stem == "fleet"):
             if not path.exists():
                 raise FleetError(f"{shown_path(path)}: a symbolic link to a file that does not exist; remove it")
@@ -140,6 +140,9 @@ def values_service(path: Path, namespace: str, *, namespace_from: str = "") -> S
             f"{shown_path(path)}: a values file of a product chart, but {shown_path(path.parent)} has no "
             "Chart.yaml; add the chart, or name a standard-app values file after its release"
         )
+    values = load_yaml(path)
+    if values is not None and not isinstance(values, dict):
+        raise FleetError(f"{shown_path(path)}: a values file is a mapping of keys, got {type(values).__name__}")
     _check(release, path, "release name", _RELEASE, 53, "rename the file")
     _check(namespace, path, "namespace", _NAMESPACE, 63, namespace_from or "rename the directory")
     return Service(f"{namespace}/{release}", release, namespace, (path.resolve(),))
@@ -162,6 +165,8 @@ def product_services(chart: Path, namespace: str, *, namespace_from: str = "") -
     for path in sorted(chart.iterdir()):
         match = _ENV_VALUES.match(path.name)
         if match and path.is_file():
+            if not isinstance(load_yaml(path) or {}, dict):
+                raise FleetError(f"{shown_path(path)}: a values file is a mapping of keys")
             services.append(Service(f"{namespace}/{release}@{match.group(1)}", release, namespace, (path,), chart))
     return services
 

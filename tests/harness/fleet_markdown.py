@@ -22,10 +22,14 @@ _SIDE = 40  # characters of an old or a new value shown in a table cell
 _NAMES = 12  # service names shown per field before "and N more"
 _FIELDS = 6  # changed fields shown per service
 _GROUPS = 40  # rows of the changes-by-field table
+_PATH = 120  # characters of a field path shown
+_LINE = 400  # characters of service names shown per field
 
 
 def render_markdown(report: FleetReport, *, limit: int = 60_000) -> str:
     head = "\n\n".join([_head(report), _groups(report)])
+    if len(head) > limit // 2:  # long names or paths: the per-field names go, the JSON has them
+        head = "\n\n".join([_head(report), _groups(report, names=False)])
     sections = [s for s in (_section(report, v) for v in (NOW_REJECTED, IMMUTABLE, RECREATED, RESTART, CHANGED,
                                                            NEW_SERVICE, REJECTED_BOTH)) if s]
     sections += [s for s in (_warnings(report), _notices(report), _objects(report)) if s]
@@ -71,7 +75,7 @@ def _head(report: FleetReport) -> str:
     return "\n".join(lines)
 
 
-def _groups(report: FleetReport) -> str:
+def _groups(report: FleetReport, *, names: bool = True) -> str:
     groups = report.groups()
     if not groups:
         return "No rendered object changes."
@@ -85,14 +89,21 @@ def _groups(report: FleetReport) -> str:
             change = f"{len(distinct)} different values, e.g. {_change_cell(top)}"
         else:
             change = f"{len(distinct)} different changes; most often ({count}×) {_change_cell(top)}"
-        lines.append(f"| {group.kind} | {_code(group.path, table=True)} | {len(group.services)} | {change} |")
+        lines.append(f"| {group.kind} | {_code(_short(group.path, _PATH))} | {len(group.services)} | {change} |")
     if len(groups) > _GROUPS:
         lines.append(f"| … | {len(groups) - _GROUPS} more fields in the JSON report | | |")
+    if not names:
+        return "\n".join(lines)
     lines += ["", "<details><summary>Services per field</summary>", ""]
     for group in groups[:_GROUPS]:
-        names = ", ".join(_code(n) for n in group.services[:_NAMES])
-        more = f" and {len(group.services) - _NAMES} more" if len(group.services) > _NAMES else ""
-        lines.append(f"- {group.kind} {_code(group.path)}: {names}{more}")
+        shown = []
+        for name in group.services:  # at most _NAMES names and _LINE characters a field
+            if len(shown) == _NAMES or sum(len(n) for n in shown) + len(name) > _LINE:
+                break
+            shown.append(name)
+        more = f" and {len(group.services) - len(shown)} more" if len(shown) < len(group.services) else ""
+        listed = ", ".join(_code(_short(n, _LINE)) for n in shown) or "(names in the JSON report)"
+        lines.append(f"- {group.kind} {_code(_short(group.path, _PATH))}: {listed}{more}")
     lines += ["", "</details>"]
     return "\n".join(lines)
 
@@ -164,25 +175,33 @@ def _change_cell(text: str) -> str:
     flat = " ".join(text.split())
     if " -> " in flat:
         old, new = flat.split(" -> ", 1)
-        return f"{_code(_short(old), table=True)} → {_code(_short(new), table=True)}"
-    return _code(_short(flat), table=True)
+        return f"{_code(_short(old))} → {_code(_short(new))}"
+    return _code(_short(flat))
 
 
-def _short(text: str) -> str:
-    return text if len(text) <= _SIDE else text[: _SIDE - 1] + "…"
+def _short(text: str, limit: int = _SIDE) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _code(text: str, *, table: bool = False) -> str:
-    """Inline code that survives any content: HTML <code>, escaped (and `|` inside tables)."""
-    escaped = html.escape(text, quote=False)
-    if table:
-        escaped = escaped.replace("|", "&#124;")
-    return f"<code>{escaped}</code>"
+def _code(text: str) -> str:
+    """Inline code that survives any content: HTML <code> around escaped text (GitHub still
+    reads Markdown inside inline HTML, so it is escaped as well; `|` too, for table cells)."""
+    return f"<code>{_safe(text)}</code>"
+
+
+# Markdown's active characters, backslash-escaped (`:` too, so no bare URL becomes a link);
+# `<`, `>` and `&` become HTML entities instead.
+_MARKDOWN = str.maketrans({c: "\\" + c for c in "\\`*_[]()!#@~|:"})
+
+
+def _safe(text: str) -> str:
+    return html.escape(text, quote=False).translate(_MARKDOWN)
 
 
 def _text(text: str) -> str:
-    """Free text from a chart or Helm, escaped so it cannot open HTML or break a list."""
-    return html.escape(" ".join(text.split()), quote=False)
+    """Free text from a chart, Helm or a values file, on one line, with every character that
+    Markdown or HTML would act on escaped: no link, image, mention or tag gets through."""
+    return _safe(" ".join(text.split()))
 
 
 __all__ = ["render_markdown", "ServiceImpact"]

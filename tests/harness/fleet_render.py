@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
+import tarfile
 import tempfile
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -35,7 +36,7 @@ from .upgrade import CHART_NAME, SemVer
 
 FLEET_CACHE = CACHE_DIR / "fleet"
 # Bump when product_variant() builds its copies differently: old copies are then not reused.
-VARIANT_FORMAT = 1
+VARIANT_FORMAT = 3
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,15 @@ def _is_standard_app(entry: Path) -> bool:
     return re.fullmatch(rf"{re.escape(CHART_NAME)}-\d+\.\d+\.\d+.*\.tgz", entry.name) is not None
 
 
+def _archive(chart_dir: Path) -> None:
+    """Replace an unpacked chart directory by the archive Helm would have vendored."""
+    meta = load_yaml(chart_dir / "Chart.yaml") or {}
+    target = chart_dir.parent / f"{meta.get('name', chart_dir.name)}-{meta.get('version', '0.0.0')}.tgz"
+    with tarfile.open(target, "w:gz") as tar:
+        tar.add(chart_dir, arcname=str(meta.get("name", chart_dir.name)))
+    shutil.rmtree(chart_dir)
+
+
 def product_variant(product: Path, package: Path, version: SemVer) -> Path:
     """A copy of a product chart with `package` (standard-app `version`) as its dependency.
 
@@ -107,11 +117,20 @@ def product_variant(product: Path, package: Path, version: SemVer) -> Path:
             for entry in list(charts.iterdir()):
                 if _is_standard_app(entry):
                     shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+                elif entry.is_dir() and (entry / "Chart.yaml").is_file():
+                    _archive(entry)  # the render cache checks dependencies as archives
             shutil.copyfile(package, charts / package.name)
             meta = load_yaml(copy / "Chart.yaml")
             for dep in meta.get("dependencies") or []:
-                if isinstance(dep, dict) and dep.get("name") == CHART_NAME:
+                if not isinstance(dep, dict):
+                    continue
+                repository = str(dep.get("repository") or "")
+                if dep.get("name") == CHART_NAME:
                     dep["version"] = str(version)
+                    if repository.startswith("file://"):
+                        dep["repository"] = ""  # a monorepo path: the archive in charts/ replaces it
+                elif repository.startswith("file://") and not repository.startswith("file:///"):
+                    dep["repository"] = f"file://{(product / repository[len('file://'):]).resolve()}"
             (copy / "Chart.yaml").write_text(yaml.safe_dump(meta, sort_keys=False), encoding="utf-8")
             staging.rename(target)
         finally:
@@ -143,10 +162,11 @@ def render_fleet(
                 if chart not in prepared:
                     try:
                         ensure_dependencies(chart, helm)
-                    except HelmError as err:
+                    except (HelmError, FileNotFoundError) as err:
+                        reason = err.stderr if isinstance(err, HelmError) else str(err)
                         raise FleetError(
                             f"{shown_path(service.product_chart)}: its dependencies cannot be prepared "
-                            f"({' '.join(err.stderr.split())[:300]}); vendor every dependency other than "
+                            f"({' '.join(reason.split())[:300]}); vendor every dependency other than "
                             f"{CHART_NAME} into its charts/ directory"
                         ) from err
                     prepared.add(chart)
