@@ -14,7 +14,7 @@ import html
 
 from .fleet import (
     CHANGED, IMMUTABLE, NEW_SERVICE, NOW_REJECTED, RECREATED, REJECTED_BOTH, RESTART,
-    FleetReport, ServiceImpact,
+    FleetReport,
 )
 from .fleet_discovery import shown_path
 
@@ -204,4 +204,4 @@ def _text(text: str) -> str:
     return _safe(" ".join(text.split()))
 
 
-__all__ = ["render_markdown", "ServiceImpact"]
+__all__ = ["render_markdown"]
