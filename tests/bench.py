@@ -46,6 +46,7 @@ from tests import bench_fleet
 from tests.harness.cases import case_by_name
 from tests.harness.helm import DEFAULT_KUBE_VERSION, HELM_VERSIONS, HelmVersion, template_args
 from tests.harness.render import ensure_dependencies
+from tests.harness.timing import time_process
 from tests.harness.tools import ROOT, STANDARD_APP, VENV_BIN
 
 OUTPUT = ROOT / "docs" / "performance.md"
@@ -78,21 +79,6 @@ def _ms(seconds: float) -> str:
     return f"{seconds * 1000:.1f}"
 
 
-def _time_process(command: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """(wall seconds, CPU seconds) of one process, from spawn to exit."""
-    started = time.perf_counter()
-    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - started
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    stderr = proc.stderr.read().decode() if proc.stderr else ""
-    if proc.stderr:
-        proc.stderr.close()
-    if proc.returncode != 0:
-        raise SystemExit(f"benchmark command failed: {' '.join(command)}\n{stderr}")
-    return elapsed, usage.ru_utime + usage.ru_stime
-
-
 def previous_release() -> Path | None:
     """The committed previous release of standard-app (tests/baselines), the "before" of a change."""
     packages = sorted(BASELINES.glob("standard-app-*.tgz"), key=lambda p: [int(x) for x in re.findall(r"\d+", p.name)])
@@ -122,12 +108,12 @@ def measure_render(helm: HelmVersion, reps: int, warmup: int) -> tuple[Sample, S
             commands["release"] = [binary, *template_args(release, values_files=[minimal.values_file])]
         for _ in range(warmup):
             for command in commands.values():
-                _time_process(command, env)
+                time_process(command, env)
         wall: dict[str, list[float]] = {name: [] for name in commands}
         cpu: dict[str, list[float]] = {name: [] for name in commands}
         for _ in range(reps):
             for name, command in commands.items():
-                w, c = _time_process(command, env)
+                w, c = time_process(command, env)
                 wall[name].append(w)
                 cpu[name].append(c)
     return (

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.harness.timing import time_process
 from tests.harness.tools import ROOT, load_script
 
 FLEET = ROOT / "tests" / "fleet"
@@ -43,16 +42,8 @@ def _run(fleet: Path, cache: Path, out: Path) -> tuple[float, float, dict]:
     env["HARNESS_CACHE_DIR"] = str(cache)
     command = [sys.executable, "-m", "tests.fleet_impact", "--quiet", "--fleet", str(fleet),
                "--markdown", str(out / "report.md"), "--json", str(out / "report.json")]
-    started = time.perf_counter()
-    proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - started
-    stderr = proc.stderr.read().decode() if proc.stderr else ""
-    if proc.stderr:
-        proc.stderr.close()
-    if os.waitstatus_to_exitcode(status) not in (0, 1):  # 1: the change may not ship; still a run
-        raise SystemExit(f"bench: {' '.join(command)} failed:\n{stderr}")
-    return elapsed, usage.ru_utime + usage.ru_stime, json.loads((out / "report.json").read_text())
+    elapsed, cpu = time_process(command, env, cwd=ROOT, ok=(0, 1))  # 1: the change may not ship; still a run
+    return elapsed, cpu, json.loads((out / "report.json").read_text())
 
 
 def measure(fleet: Path, label: str) -> FleetRun:

@@ -25,6 +25,7 @@ from tests.harness.explain import field_changes
 from tests.harness.helm import HelmVersion
 from tests.harness.tools import ROOT, STANDARD_APP, load_script
 from tests.harness.upgrade import PreviousRelease, previous_release
+from tests.harness.values import coalesce
 
 FLEET = ROOT / "tests" / "fleet"
 # The tests that break the chart use every SUBSET-th service of the fleet (and every
@@ -55,16 +56,8 @@ def user_values(service: fleet.Service) -> dict:
         return yaml.safe_load(service.values[0].read_text()) or {}
     merged: dict = {}
     for path in (service.product_chart / "values.yaml", *service.values):
-        _merge(merged, (yaml.safe_load(path.read_text()) or {}).get("standard-app") or {})
+        merged = coalesce(merged, (yaml.safe_load(path.read_text()) or {}).get("standard-app") or {})
     return merged
-
-
-def _merge(into: dict, other: dict) -> None:
-    for key, value in other.items():
-        if isinstance(value, dict) and isinstance(into.get(key), dict):
-            _merge(into[key], value)
-        else:
-            into[key] = value
 
 
 def _names(services: list[fleet.Service], keep) -> set[str]:
