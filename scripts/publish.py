@@ -250,7 +250,10 @@ def parse_args(argv: list[str]) -> Options:
 # ------------------------------------------------------------------------ errors
 def explain_registry_error(message: str, opts: Options) -> str:
     """Turn Helm's or cosign's registry error into one line naming the cause."""
-    m, host = message.lower(), opts.host
+    host = opts.host
+    # The host's port must not read as a status code (a port such as 54031 holds "403").
+    m = message.lower().replace(host.lower(), "<registry>")
+    status = set(re.findall(r"\b(400|401|403)\b", m))
     if "connection refused" in m:
         return f"registry {host} is unreachable: connection refused (is it running, is the port right?)"
     if "no such host" in m or "server misbehaving" in m:
@@ -259,7 +262,7 @@ def explain_registry_error(message: str, opts: Options) -> str:
         return f"registry {host} is unreachable: the connection timed out"
     if "server gave http response to https client" in m:
         return f"registry {host} speaks plain HTTP: pass --plain-http (env REGISTRY_PLAIN_HTTP=true)"
-    if opts.plain_http and "400" in m and "bad request" in m:
+    if opts.plain_http and "400" in status and "bad request" in m:
         return f"registry {host} rejected plain HTTP (400): it speaks HTTPS, drop --plain-http"
     if "x509" in m or "certificate" in m and "tls" in m:
         hint = "pass --ca-file with the CA that signed it" if not opts.ca_file else \
@@ -267,15 +270,15 @@ def explain_registry_error(message: str, opts: Options) -> str:
         return f"registry {host}'s TLS certificate is not trusted: {hint}"
     # A 403 first: on a denied write, the OCI client may also try (and fail) to find
     # credentials, so a 403 message can mention them too.
-    if ("403" in m or "forbidden" in m or "denied" in m) and "401" not in m:
+    if ("403" in status or "forbidden" in m or "denied" in m) and "401" not in status:
         return f"registry {host} denied the request (403 Forbidden): the account may not push there"
-    if "401" in m or "unauthorized" in m or "basic credential not found" in m \
+    if "401" in status or "unauthorized" in m or "basic credential not found" in m \
             or "authentication required" in m:
         if opts.username:
             return f"registry {host} rejected the credentials of user {opts.username!r} (401 Unauthorized)"
         return (f"registry {host} requires authentication: set REGISTRY_USERNAME and REGISTRY_PASSWORD, "
                 f"or run `helm registry login {host}` first")
-    if "403" in m or "denied" in m or "forbidden" in m:
+    if "403" in status or "denied" in m or "forbidden" in m:
         return f"registry {host} denied the request (403 Forbidden): the account may not push there"
     return f"registry {host}: {message}"
 

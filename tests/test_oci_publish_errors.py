@@ -218,3 +218,26 @@ def test_force_overwrites_an_existing_version(registry, home, keys, tmp_path):
         assert f"publish: WARNING: --force: overwriting {name} {version} in {url_in(registry, 'forced')} " \
                f"(was {first.pushed[name][1]})" in forced.stdout
         assert manifest(registry, f"forced/{name}", version)[0] == digest
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1:5000", "127.0.0.1:40301", "127.0.0.1:54031", "127.0.0.1:40140"])
+@pytest.mark.parametrize("raw, username, expected", [
+    ("pushing to oci://{host}/charts: basic credential not found", None, "requires authentication"),
+    ("HEAD \"https://{host}/v2/charts/x/manifests/1.0.0\": response status code 401: Unauthorized",
+     None, "requires authentication"),
+    ("unexpected status from HEAD request to https://{host}/v2/x/manifests/1.0.0: 401 Unauthorized",
+     None, "requires authentication"),
+    ("unexpected status from HEAD request to https://{host}/v2/x/manifests/1.0.0: 401 Unauthorized",
+     "ci", "rejected the credentials of user 'ci'"),
+    ("failed to push to https://{host}/v2/x/blobs/uploads/: 403 Forbidden",
+     "ci", "denied the request (403 Forbidden)"),
+])
+def test_a_port_that_holds_a_status_code_does_not_change_the_verdict(host, raw, username, expected):
+    """The registry's port (random in tests, e.g. 54031) is not read as an HTTP status."""
+    from types import SimpleNamespace
+
+    from tests.harness.tools import load_script
+
+    opts = SimpleNamespace(host=host, plain_http=False, ca_file=None, username=username)
+    line = load_script("publish").explain_registry_error(raw.format(host=host), opts)
+    assert expected in line, line
