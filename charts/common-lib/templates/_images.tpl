@@ -50,10 +50,10 @@ Usage:
 {{ $tagKey }}: {{ ternary (printf "is required unless %s is set (got empty)" $digestKey) (printf "needs an immutable tag or digest (got %s)" (toJson .image)) (kindIs "map" $image) }}; set an immutable tag such as "1.4.2", or a digest "sha256:<64 hex>"
 {{- else if and (eq $tag "latest") (not $digest) }}
 {{ $tagKey }}: "latest" is not allowed (got "latest"); deploy an immutable tag such as "1.4.2", or a digest
-{{- else if and $tag (not $digest) (not (regexMatch "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$" $tag)) }}
+{{- else if and $tag (not $digest) (not (and (le (len $tag) 128) (regexMatch "^[A-Za-z0-9_][A-Za-z0-9_.-]*$" $tag))) }}
 {{ $tagKey }}: is not an image tag (got {{ $tag | quote }}); up to 128 letters, digits, "_", "." and "-", not starting with "." or "-"
 {{- end }}
-{{- if and $digest (not (regexMatch "^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$" $digest)) }}
+{{- if and $digest (not (and (regexMatch "^sha(256|512):[a-f0-9]+$" $digest) (eq (len $digest) (ternary 71 135 (hasPrefix "sha256:" $digest))))) }}
 {{ $digestKey }}: is not a digest (got {{ $digest | quote }}); "sha256:" and 64 lower-case hex digits, or "sha512:" and 128
 {{- end }}
 {{- end -}}
