@@ -20,7 +20,7 @@ podSecurity.level: must be restricted or baseline (got {{ $level | toJson }}); p
 {{- else if and (eq $level "baseline") (lt (len (trim (($app.podSecurity | default dict).reason | default ""))) 10) }}
 podSecurity.reason: is required with level baseline (got {{ ($app.podSecurity | default dict).reason | default "" | toJson }}); say why this release needs it, e.g. "vendor image runs as root; ticket SHOP-123"
 {{- end }}
-{{- range $key := list "commonLabels" "podLabels" "podAnnotations" }}
+{{- range $key := list "commonLabels" "podLabels" "podAnnotations" "nodeSelector" }}
 {{- include "common-lib.metadata.validate" (dict "key" $key "values" (get $app $key) "kind" (ternary "annotations" "labels" (eq $key "podAnnotations"))) | nindent 0 }}
 {{- end }}
 {{- include "common-lib.scheduling.validate" . | nindent 0 }}
