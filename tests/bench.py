@@ -101,8 +101,7 @@ def measure_render(helm: HelmVersion, reps: int, warmup: int) -> tuple[Sample, S
         env = helm.env()
         for sub in ("config", "cache", "data"):
             (helm.home / sub).mkdir(parents=True, exist_ok=True)
-        helm.run(["package", str(STANDARD_APP), "--destination", tmp])
-        packaged = next(Path(tmp).glob("standard-app-*.tgz"))
+        packaged = package(helm, Path(tmp))
         commands = {
             "empty": [binary, *template_args(empty)],
             "app": [binary, *template_args(STANDARD_APP, values_files=[minimal.values_file])],
@@ -178,11 +177,15 @@ def run_suite(label: str, cache_dir: Path, suite_args: list[str]) -> SuiteRun:
     return SuiteRun(label, elapsed, proc.returncode, outcome, summary)
 
 
+def package(helm: HelmVersion, destination: Path) -> Path:
+    """standard-app packaged into destination, as `make publish` packages it."""
+    helm.run(["package", str(STANDARD_APP), "--destination", str(destination)])
+    return next(destination.glob("standard-app-*.tgz"))
+
+
 def package_size(helm: HelmVersion) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-package-") as tmp:
-        helm.run(["package", str(STANDARD_APP), "--destination", tmp])
-        archives = list(Path(tmp).glob("*.tgz"))
-        return archives[0].stat().st_size
+        return package(helm, Path(tmp)).stat().st_size
 
 
 def machine_info() -> list[tuple[str, str]]:

@@ -11,6 +11,7 @@ import re
 import shutil
 import socket
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import yaml
@@ -23,7 +24,7 @@ from tests.harness.registry import (
     run_publish,
     start_registry,
 )
-from tests.harness.tools import CHARTS_DIR
+from tests.harness.tools import CHARTS_DIR, load_script
 
 # The chart versions in the working tree: what publish packages.
 VERSIONS = {n: str(yaml.safe_load((CHARTS_DIR / n / "Chart.yaml").read_text())["version"]) for n in ("common-lib", "standard-app")}
@@ -234,10 +235,6 @@ def test_force_overwrites_an_existing_version(registry, home, keys, tmp_path):
 ])
 def test_a_port_that_holds_a_status_code_does_not_change_the_verdict(host, raw, username, expected):
     """The registry's port (random in tests, e.g. 54031) is not read as an HTTP status."""
-    from types import SimpleNamespace
-
-    from tests.harness.tools import load_script
-
     opts = SimpleNamespace(host=host, plain_http=False, ca_file=None, username=username)
     line = load_script("publish").explain_registry_error(raw.format(host=host), opts)
     assert expected in line, line

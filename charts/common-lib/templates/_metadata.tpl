@@ -17,7 +17,7 @@ Usage:
 {{- $prefix := ternary (regexReplaceAll "/[^/]*$" $name "") "" (contains "/" $name) }}
 {{- /* Lengths are compared, not written as {0,61}: a counted repetition is expanded
 each time regexMatch compiles the expression. */ -}}
-{{- if or (gt (len $prefix) 253) (gt (len (regexReplaceAll "^.*/" $name "")) 63) (not (regexMatch "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$" $name)) }}
+{{- if or (gt (len $prefix) 253) (gt (len (base $name)) 63) (not (regexMatch "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$" $name)) }}
 {{ $ctx.key }}.{{ $name | trunc 80 }}: is not a valid {{ trimSuffix "s" $ctx.kind }} key (got a {{ len $name }}-character key with a {{ len $prefix }}-character prefix); [prefix/]name, the prefix a DNS subdomain of at most 253 characters, the name at most 63 letters, digits, "-", "_" and "."
 {{- else if or (regexMatch "^((meta\\.)?helm\\.sh|common-lib)/" $name) (has $name (list "app.kubernetes.io/name" "app.kubernetes.io/instance" "app.kubernetes.io/component" "app.kubernetes.io/version" "app.kubernetes.io/managed-by" "argocd.argoproj.io/hook" "argocd.argoproj.io/hook-delete-policy")) }}
 {{ $ctx.key }}.{{ $name }}: is reserved for the chart and the tools that deploy it (got {{ $value | toJson | trunc 60 }}); {{ ternary "a hook annotation would make Helm treat the object as a hook: it would be deleted or never created. " "" (contains "hook" $name) }}remove it (the chart sets its own labels and hook annotations)
