@@ -51,6 +51,14 @@ def previous(helm4: HelmVersion) -> upgrade.PreviousRelease:
         pytest.fail(str(err), pytrace=False)
 
 
+@pytest.fixture
+def chart_copy(chart_copy: Path, previous: upgrade.PreviousRelease) -> Path:
+    """A copy of the charts at the previous release's version: each proof's edit is then
+    the one change the guard sees, made without a version bump."""
+    set_chart_version(chart_copy, str(previous.version))
+    return chart_copy
+
+
 def _report(chart: Path, previous: upgrade.PreviousRelease, helm: HelmVersion, cases: list[str] | None = None) -> upgrade.UpgradeReport:
     selected = [c for c in discover_cases(chart) if cases is None or c.name in cases]
     assert selected, f"no matrix cases {cases} in {chart}/ci"
@@ -305,7 +313,7 @@ def test_previous_release_from_git_tag(tmp_path: Path, helm4: HelmVersion) -> No
 
     set_chart_version(later, "9.9.9")  # a tag whose tree disagrees with its name
     _git(repo, "commit", "-q", "-am", "broken")
-    _git(repo, "tag", "standard-app-1.99.0")
+    _git(repo, "tag", f"standard-app-{current.major}.99.0")
     with pytest.raises(upgrade.PreviousReleaseError, match="a release tag must match the chart version"):
         upgrade.previous_release(later, helm4, repo=repo, workdir=tmp_path / "work")
 
