@@ -241,6 +241,17 @@ def test_unchanged_chart_reports_the_fleet_unchanged(chart_copy: Path, subset, p
     assert set(report.services(fleet.UNCHANGED)) == {s.name for s in subset} - with_config
 
 
+def test_version_bump_changes_only_the_chart_label(subset, previous, helm4) -> None:
+    """The working tree as it is, version bump included: the chart label is the one more
+    change every object shows."""
+    report = _report(STANDARD_APP, previous, helm4, subset)
+    assert not report.problems(), report.markdown()
+    with_config = _names(subset, lambda v: v.get("config"))
+    assert set(report.services(fleet.RESTART)) == with_config, report.markdown()
+    assert set(report.services(fleet.CHANGED)) == {s.name for s in subset} - with_config, report.markdown()
+    fields = {group.path for group in report.groups()}
+    assert fields == {'metadata.labels["helm.sh/chart"]', 'spec.template.metadata.annotations["checksum/config"]'}, fields
+
 
 @pytest.mark.parametrize(
     ("default", "field", "overridden"),
