@@ -11,6 +11,7 @@ Modules (each small, each importable on its own):
     stats     Helm process and render-cache counters for the pytest summary
     files     atomic writes and flock-based locks shared by xdist workers
     yamlio    reading Helm output, writing canonical YAML
+    semver    the one SemVer: chart versions, dependency pins, kubeVersion constraints
 
 The other modules here belong to the other test tiers (invariants, registry, ...).
 """

@@ -32,7 +32,8 @@ from .fleet_discovery import FleetError, Service, load_yaml, shown_path
 from .helm import HelmError, HelmVersion
 from .render import ensure_dependencies, render_chart
 from .tools import CACHE_DIR
-from .upgrade import CHART_NAME, SemVer
+from .semver import SemVer
+from .upgrade import CHART_NAME
 
 FLEET_CACHE = CACHE_DIR / "fleet"
 # Bump when product_variant() builds its copies differently: old copies are then not reused.

@@ -33,6 +33,7 @@ from typing import Any
 import yaml
 
 from .findings import Finding
+from .semver import is_exact
 from .tools import ROOT
 
 MAX_CONDITIONALS = 15
@@ -334,15 +335,12 @@ def check_schema(path: Path, chart_schema: bool) -> list[Finding]:
 
 # --- dependencies ---------------------------------------------------------------------------
 
-EXACT_VERSION = re.compile(r"^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$")
-
-
 def check_dependencies_pinned(chart_yaml: Path) -> list[Finding]:
     meta = yaml.safe_load(chart_yaml.read_text(encoding="utf-8")) or {}
     found = []
     for dep in meta.get("dependencies") or []:
         version = str(dep.get("version", ""))
-        if not EXACT_VERSION.match(version):
+        if not is_exact(version):
             found.append(
                 _f(chart_yaml, None, "pinned-dependency", f"dependency {dep.get('name')!r} version {version!r} is a range; pin one exact version (e.g. 1.0.0)")
             )

@@ -36,6 +36,7 @@ import pytest
 import yaml
 
 from .findings import Finding, field_path, resource_id
+from .semver import satisfies
 from .tools import ROOT
 
 CUSTOM_SCHEMA_DIR = ROOT / "tests" / "openapi"
@@ -72,49 +73,6 @@ def offline_minors() -> list[tuple[int, int]]:
     return sorted(found)
 
 
-_CLAUSE = re.compile(r"^(>=|<=|!=|>|<|=|~|\^)?\s*v?(\d+)(?:\.(\d+|x|X|\*))?(?:\.(\d+|x|X|\*))?(?:-[0-9A-Za-z.-]+)?$")
-
-
-def _clause_admits(clause: str, version: tuple[int, int, int]) -> bool:
-    m = _CLAUSE.match(clause.strip())
-    if not m:
-        raise ValueError(f"unsupported kubeVersion clause {clause!r}")
-    op, major, minor, patch = m.group(1) or "=", int(m.group(2)), m.group(3), m.group(4)
-    wild_minor = minor is None or not minor.isdigit()
-    wild_patch = patch is None or not patch.isdigit()
-    low = (major, 0 if wild_minor else int(minor), 0 if wild_patch else int(patch))
-    if op == "~":  # ~1.29 = >=1.29.0 <1.30.0 (or <2.0.0 for ~1)
-        high = (major + 1, 0, 0) if wild_minor else (major, int(minor) + 1, 0)
-        return low <= version < high
-    if op == "^":
-        return low <= version < (major + 1, 0, 0)
-    if op == "=" and (wild_minor or wild_patch):
-        return version[: 1 if wild_minor else 2] == low[: 1 if wild_minor else 2]
-    return {
-        "=": version == low,
-        "!=": version != low,
-        ">": version > low,
-        ">=": version >= low,
-        "<": version < low,
-        "<=": version <= low,
-    }[op]
-
-
-def admits(constraint: str, version: tuple[int, int, int]) -> bool:
-    """Does a Helm kubeVersion constraint (Masterminds semver syntax) admit a version?
-
-    Supports what charts use: `||` alternatives of comma- or space-separated clauses with
-    >=, <=, >, <, =, !=, ~, ^ and x wildcards. Pre-release suffixes (`-0`, which makes
-    Helm accept provider builds such as 1.29.3-gke.1) are ignored: we test x.y.0.
-    """
-    for alternative in constraint.split("||"):
-        alternative = re.sub(r"(>=|<=|!=|>|<|=|~|\^)\s+", r"\1", alternative.strip())
-        clauses = [c for c in re.split(r"[,\s]+", alternative) if c]
-        if clauses and all(_clause_admits(c, version) for c in clauses):
-            return True
-    return False
-
-
 def chart_kube_constraint(chart_dir: Path) -> str:
     meta = yaml.safe_load((chart_dir / "Chart.yaml").read_text(encoding="utf-8")) or {}
     constraint = meta.get("kubeVersion")
@@ -129,7 +87,7 @@ def chart_kube_constraint(chart_dir: Path) -> str:
 def kube_versions(chart_dir: Path) -> list[str]:
     """The Kubernetes versions to validate against, e.g. ['1.29.0', ..., '1.37.0']."""
     constraint = chart_kube_constraint(chart_dir)
-    return [f"{a}.{b}.0" for a, b in offline_minors() if admits(constraint, (a, b, 0))]
+    return [f"{a}.{b}.0" for a, b in offline_minors() if satisfies(constraint, (a, b, 0))]
 
 
 def minor(kube_version: str) -> str:

@@ -8,7 +8,7 @@ so this module compares what the previous release renders with what the current
 chart renders, for the same values, and names every such change.
 
 Pieces (each usable on its own):
-    SemVer, chart_version()      semantic versions, read from Chart.yaml
+    chart_version()              the chart's semantic version, read from Chart.yaml
     previous_release()           where the previous release comes from: the registry
                                  (env REGISTRY), else the newest git tag
                                  standard-app-<version>, else the committed baseline
@@ -23,7 +23,6 @@ Rendering goes through the shared render cache (tests.harness.render.render_char
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import io
 import os
@@ -43,6 +42,7 @@ from .cases import Case, discover_cases
 from .files import file_lock
 from .helm import DEFAULT_NAMESPACE, HelmError, HelmVersion
 from .render import ensure_dependencies, render_chart
+from .semver import SemVer
 from .tools import CACHE_DIR, ROOT
 from .yamlio import KubeLoader
 
@@ -50,65 +50,6 @@ CHART_NAME = "standard-app"
 BASELINES_DIR = ROOT / "tests" / "baselines"
 UPGRADE_CACHE = CACHE_DIR / "upgrade"
 TAG_PREFIX = f"{CHART_NAME}-"
-
-# ---------------------------------------------------------------------------
-# Semantic versions (semver.org 2.0.0 precedence; build metadata is ignored)
-
-_SEMVER = re.compile(
-    r"^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
-    r"(?:-((?:0|[1-9]\d*|\d*[A-Za-z-][0-9A-Za-z-]*)(?:\.(?:0|[1-9]\d*|\d*[A-Za-z-][0-9A-Za-z-]*))*))?"
-    r"(?:\+([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?$"
-)
-
-
-@functools.total_ordering
-@dataclass(frozen=True)
-class SemVer:
-    major: int
-    minor: int
-    patch: int
-    prerelease: tuple[str, ...] = ()
-    text: str = field(default="", compare=False)
-
-    @classmethod
-    def parse(cls, text: str) -> SemVer:
-        match = _SEMVER.match(str(text).strip())
-        if not match:
-            raise ValueError(
-                f"{text!r} is not a semantic version (MAJOR.MINOR.PATCH[-prerelease][+build], "
-                "e.g. 1.4.0); Helm requires SemVer 2 chart versions"
-            )
-        major, minor, patch, pre, _build = match.groups()
-        return cls(int(major), int(minor), int(patch), tuple(pre.split(".")) if pre else (), str(text))
-
-    def __str__(self) -> str:
-        return self.text or f"{self.major}.{self.minor}.{self.patch}" + (
-            f"-{'.'.join(self.prerelease)}" if self.prerelease else ""
-        )
-
-    def _key(self) -> tuple:
-        # A release sorts after its pre-releases; numeric identifiers sort before alphanumeric.
-        pre = tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in self.prerelease)
-        return (self.major, self.minor, self.patch, 0 if self.prerelease else 1, pre)
-
-    def __lt__(self, other: SemVer) -> bool:
-        return self._key() < other._key()
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, SemVer) and self._key() == other._key()
-
-    def __hash__(self) -> int:
-        return hash(self._key())
-
-    def breaking_allowed_after(self, previous: SemVer) -> bool:
-        """True if going from `previous` to this version may break users.
-
-        SemVer: a new major version; while the major version is 0, a new minor
-        version (semver.org item 4: "anything MAY change at any time").
-        """
-        if self.major != previous.major:
-            return self.major > previous.major
-        return self.major == 0 and self.minor > previous.minor
 
 
 def chart_metadata(chart: Path) -> dict:
