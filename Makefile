@@ -52,7 +52,7 @@ bench: ## measure suite wall time and render overhead; writes docs/performance.m
 
 check-upgrade: ## immutable-field guard: previous release vs current chart
 	@scripts/tools.sh venv helm docker-registry
-	$(PYTEST) -p no:randomly tests/test_upgrade_guard.py $(PYTEST_ARGS)
+	$(PYTEST) tests/test_upgrade_guard.py $(PYTEST_ARGS)
 
 # The fleet `make fleet` reports on: a directory of values files or product charts.
 FLEET ?= tests/fleet

@@ -48,4 +48,4 @@ esac
 
 cd "$ROOT"
 export UPGRADE_CHART="$chart"
-exec "$ROOT/.tools/venv/bin/pytest" -p no:randomly -q "tests/test_upgrade_guard.py::test_upgrade_guard" "$@"
+exec "$ROOT/.tools/venv/bin/pytest" -q "tests/test_upgrade_guard.py::test_upgrade_guard" "$@"

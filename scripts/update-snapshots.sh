@@ -28,7 +28,7 @@ PYTEST=.tools/venv/bin/pytest
 [[ -x "$PYTEST" ]] || die "pytest is not installed in .tools/venv: run \`make tools\`"
 
 # -p no:xdist: even an addopts "-n" cannot make this run parallel (pytest would reject it).
-HARNESS_SNAPSHOT_UPDATE=1 "$PYTEST" -p no:xdist -p no:randomly tests/test_snapshots.py \
+HARNESS_SNAPSHOT_UPDATE=1 "$PYTEST" -p no:xdist tests/test_snapshots.py \
   --snapshot-update "$@"
 
 if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then

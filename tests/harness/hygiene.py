@@ -71,7 +71,6 @@ COMPARISONS = ("eq", "ne", "has", "contains", "hasPrefix", "hasSuffix", "regexMa
 KEYWORDS = frozenset(
     {"if", "else", "end", "range", "with", "define", "template", "block", "break", "continue", "nil", "true", "false"}
 )
-INDENTERS = ("nindent", "indent")
 
 
 # --- a small Go-template lexer ------------------------------------------------------------
@@ -299,10 +298,6 @@ def branch_points(act: Action) -> int:
 
 
 _TERNARY = re.compile(r"(?<![\w.$])ternary\b")
-
-
-def count_conditionals(path: Path) -> int:
-    return sum(branch_points(act) for act in actions(path.read_text(encoding="utf-8")))
 
 
 # --- schemas --------------------------------------------------------------------------------
