@@ -75,22 +75,28 @@ BREAKS = [
         ("spec.template.metadata.labels.app.kubernetes.io/version",),
     ),
     Break(
-        "pod-runAsNonRoot-dropped",
+        "pod-runAsNonRoot-false",
         "common-lib/templates/_security.tpl",
         "{{- define \"common-lib.security.restrictedPod\" -}}\nrunAsNonRoot: true\n",
-        "{{- define \"common-lib.security.restrictedPod\" -}}\n",
+        "{{- define \"common-lib.security.restrictedPod\" -}}\nrunAsNonRoot: false\n",
         "minimal",
         inv.RESTRICTED_SECURITY,
-        ("Deployment/orders", "spec.template.spec.securityContext.runAsNonRoot", "must be true"),
+        ("Deployment/orders", "spec.template.spec.securityContext.runAsNonRoot", "must not be false"),
+        disable=(("common-lib/templates/floor/_pod.tpl", '{{- if eq (toString $p.runAsNonRoot) "false" }}', "{{- if false }}"),),
     ),
     Break(
-        "container-runAsNonRoot-dropped",
+        # The standard accepts runAsNonRoot on the pod or on every container; gone from both, it is a violation.
+        "runAsNonRoot-dropped-from-pod-and-containers",
         "common-lib/templates/_security.tpl",
         "readOnlyRootFilesystem: true\nrunAsNonRoot: true\n",
         "readOnlyRootFilesystem: true\n",
         "migration",
         inv.RESTRICTED_SECURITY,
-        ("Job/orders-billing-migrate", "containers[migrate].securityContext.runAsNonRoot"),
+        ("Job/orders-billing-migrate", "containers[migrate].securityContext.runAsNonRoot", "must be true here or at pod level"),
+        disable=(
+            ("common-lib/templates/_security.tpl", "{{- define \"common-lib.security.restrictedPod\" -}}\nrunAsNonRoot: true\n", "{{- define \"common-lib.security.restrictedPod\" -}}\n"),
+            ("common-lib/templates/floor/_container.tpl", "{{- if not $nonRoot }}", "{{- if false }}"),
+        ),
     ),
     Break(
         "capabilities-not-dropped",

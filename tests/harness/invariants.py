@@ -5,7 +5,7 @@ returned by render_chart) and returns a list of Violation. A violation prints as
 one line that names the case, the resource, the field path and the rule, e.g.
 
     minimal: Deployment/orders spec.template.spec.containers[app].securityContext.runAsNonRoot:
-    [restricted-security] must be true (got missing)
+    [restricted-security] must be true here or at pod level (got missing) [pss:runAsNonRoot]
 
 (on one line). The entry point for other tests is check_all(docs, case) ->
 list[Violation]; CHECKS maps each rule to its check so a test can run one rule
@@ -23,6 +23,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from .policy import pss_findings
 
 Doc = Mapping[str, Any]
 
@@ -49,21 +51,6 @@ VERSION_LABEL_KEYS = ("helm.sh/chart", "app.kubernetes.io/version", "chart", "ve
 WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet")
 # Long-running workloads whose main container must have probes.
 PROBED_KINDS = WORKLOAD_KINDS
-# Volume types the restricted Pod Security Standard allows.
-RESTRICTED_VOLUME_TYPES = frozenset(
-    {
-        "configMap",
-        "csi",
-        "downwardAPI",
-        "emptyDir",
-        "ephemeral",
-        "persistentVolumeClaim",
-        "projected",
-        "secret",
-    }
-)
-# The only capability the restricted standard lets a container add.
-RESTRICTED_ADDABLE_CAPABILITIES = frozenset({"NET_BIND_SERVICE"})
 HOOK_DELETE_POLICIES = frozenset({"before-hook-creation", "hook-succeeded", "hook-failed"})
 
 
@@ -409,84 +396,14 @@ def check_versions(docs: Iterable[Doc], case: str = "") -> list[Violation]:
 
 
 def check_security(docs: Iterable[Doc], case: str = "") -> list[Violation]:
-    """The restricted Pod Security Standard on every pod and every container.
-
-    Pod: runAsNonRoot true, seccompProfile RuntimeDefault, no host namespaces, only
-    the volume types the standard allows. Container (init, sidecar, Job, test pod
-    included): allowPrivilegeEscalation false, capabilities drop ALL (add at most
-    NET_BIND_SERVICE), readOnlyRootFilesystem true, runAsNonRoot true on the
-    container itself (so a pod-level override cannot silently drop it), not
-    privileged, not UID 0.
-    """
-    found: list[Violation] = []
-
-    def bad(doc: Doc, path: str, detail: str) -> None:
-        found.append(_violation(case, doc, path, RESTRICTED_SECURITY, detail))
-
-    for doc in docs:
-        for pod in pod_specs(doc):
-            sc = pod.spec.get("securityContext") or {}
-            base = f"{pod.path}.securityContext"
-            if sc.get("runAsNonRoot") is not True:
-                bad(doc, f"{base}.runAsNonRoot", f"must be true (got {_got(_lookup(sc, 'runAsNonRoot'))})")
-            seccomp = _lookup(sc, "seccompProfile.type")
-            if seccomp != "RuntimeDefault":
-                bad(doc, f"{base}.seccompProfile.type", f"must be RuntimeDefault (got {_got(seccomp)})")
-            if sc.get("runAsUser") == 0:
-                bad(doc, f"{base}.runAsUser", "must not be 0 (root)")
-            for field in ("hostNetwork", "hostPID", "hostIPC"):
-                if pod.spec.get(field) is True:
-                    bad(doc, f"{pod.path}.{field}", "must not be true")
-            for index, volume in enumerate(pod.spec.get("volumes") or []):
-                types = set(volume) - {"name"}
-                forbidden = sorted(types - RESTRICTED_VOLUME_TYPES)
-                if forbidden:
-                    bad(
-                        doc,
-                        f"{pod.path}.volumes[{volume.get('name', index)}].{forbidden[0]}",
-                        f"volume type {forbidden[0]} is not allowed by the restricted standard",
-                    )
-            for container in containers(pod):
-                csc = container.spec.get("securityContext") or {}
-                cbase = f"{container.path}.securityContext"
-                if csc.get("allowPrivilegeEscalation") is not False:
-                    bad(
-                        doc,
-                        f"{cbase}.allowPrivilegeEscalation",
-                        f"must be false (got {_got(_lookup(csc, 'allowPrivilegeEscalation'))})",
-                    )
-                drop = _lookup(csc, "capabilities.drop")
-                if not isinstance(drop, list) or "ALL" not in drop:
-                    bad(doc, f"{cbase}.capabilities.drop", f"must contain ALL (got {_got(drop)})")
-                added = _lookup(csc, "capabilities.add")
-                if isinstance(added, list):
-                    extra = sorted(set(map(str, added)) - RESTRICTED_ADDABLE_CAPABILITIES)
-                    if extra:
-                        bad(
-                            doc,
-                            f"{cbase}.capabilities.add",
-                            f"may add only NET_BIND_SERVICE (got {extra})",
-                        )
-                if csc.get("readOnlyRootFilesystem") is not True:
-                    bad(
-                        doc,
-                        f"{cbase}.readOnlyRootFilesystem",
-                        f"must be true (got {_got(_lookup(csc, 'readOnlyRootFilesystem'))})",
-                    )
-                if csc.get("runAsNonRoot") is not True:
-                    bad(doc, f"{cbase}.runAsNonRoot", f"must be true (got {_got(_lookup(csc, 'runAsNonRoot'))})")
-                if csc.get("privileged") is True:
-                    bad(doc, f"{cbase}.privileged", "must not be true")
-                if csc.get("runAsUser") == 0:
-                    bad(doc, f"{cbase}.runAsUser", "must not be 0 (root)")
-                cseccomp = _lookup(csc, "seccompProfile.type")
-                if cseccomp is not _MISSING and cseccomp not in ("RuntimeDefault", "Localhost"):
-                    bad(
-                        doc,
-                        f"{cbase}.seccompProfile.type",
-                        f"must be RuntimeDefault or Localhost (got {_got(cseccomp)})",
-                    )
-    return found
+    """The restricted Pod Security Standard on every pod and every container (init,
+    sidecar, Job and test pod included), with the standard's meaning: policy.pss_findings,
+    the one implementation, plus its readOnlyRootFilesystem rule. The finding's own rule
+    (pss:runAsNonRoot, ...) ends the detail."""
+    return [
+        Violation(f.case, f.resource, f.field, RESTRICTED_SECURITY, f"{f.detail} [{f.rule}]")
+        for f in pss_findings(docs, case)
+    ]
 
 
 # ---------------------------------------------------------------------------

@@ -146,6 +146,8 @@ def _check_pod(c: _Checker, pod: PodSpec) -> None:
     if psc.get("runAsUser") == 0:
         c.bad((*psc_path, "runAsUser"), "pss:runAsUser", "must not be 0")
 
+    if psc.get("runAsNonRoot") is False:
+        c.bad((*psc_path, "runAsNonRoot"), "pss:runAsNonRoot", "must not be false (true, or unset when every container sets true)")
     pod_non_root = psc.get("runAsNonRoot") is True
     pod_seccomp = _get(psc, ("seccompProfile", "type"))
     if pod_seccomp is not None and pod_seccomp not in SECCOMP_TYPES:
