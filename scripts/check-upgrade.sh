@@ -22,9 +22,9 @@ case "${1:-}" in
     [[ $# -eq 1 ]] || { echo "usage: $0 --refresh-baseline" >&2; exit 2; }
     cd "$ROOT"
     exec "$PYTHON" - <<'EOF'
-from tests.harness import upgrade
-from tests.harness.helm import PRIMARY_HELM
-from tests.harness.tools import ROOT, STANDARD_APP
+from chart_harness import upgrade
+from chart_harness.helm import PRIMARY_HELM
+from tests.support.tools import ROOT, STANDARD_APP
 
 PRIMARY_HELM.ensure()
 package = upgrade.package_baseline(STANDARD_APP, PRIMARY_HELM)

@@ -102,7 +102,7 @@ venv_links() { [[ "$1" == venv ]] && echo "yamllint yamale" || echo "$1"; }
 venv_stamp() {
   local group="${VERSION[$1]}" reqs hash
   reqs="$(venv_requirements "$group")"
-  hash="$( (printf '%s' "$reqs"; cat "$ROOT/scripts/constraints/$group.txt"; python3 --version) | sha256sum | cut -c1-16)"
+  hash="$( (printf '%s' "$reqs" "$([[ $group == main ]] && echo plugin-editable)"; cat "$ROOT/scripts/constraints/$group.txt"; python3 --version) | sha256sum | cut -c1-16)"
   echo "$(venv_dir "$1")/.stamp-$hash"
 }
 
@@ -192,6 +192,12 @@ python_env() {
   # shellcheck disable=SC2046
   "$venv/bin/pip" install --disable-pip-version-check --progress-bar off \
     -c "$ROOT/scripts/constraints/$group.txt" $(venv_requirements "$group")
+  # The main venv also holds the chart harness plugin (src/chart_harness), editable;
+  # pip fetches its pinned build backend (pyproject.toml [build-system]).
+  if [[ "$group" == main ]]; then
+    "$venv/bin/pip" install --disable-pip-version-check --progress-bar off \
+      --no-deps --editable "$ROOT"
+  fi
   for exe in $(venv_links "$name"); do ln -sf "$venv/bin/$exe" "$BIN/$exe"; done
   touch "$stamp"
   finished "$name" installed

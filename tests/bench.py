@@ -43,11 +43,12 @@ from pathlib import Path
 import pytest
 
 from tests import bench_fleet
-from tests.harness.cases import case_by_name
-from tests.harness.helm import DEFAULT_KUBE_VERSION, HELM_VERSIONS, HelmVersion, template_args
-from tests.harness.render import ensure_dependencies
-from tests.harness.timing import time_process
-from tests.harness.tools import ROOT, STANDARD_APP, VENV_BIN
+from chart_harness.cases import case_by_name
+from chart_harness.helm import helm_matrix, template_args, HelmVersion
+from chart_harness.settings import active
+from chart_harness.render import ensure_dependencies
+from tests.support.timing import time_process
+from tests.support.tools import ROOT, STANDARD_APP, VENV_BIN
 
 OUTPUT = ROOT / "docs" / "performance.md"
 BASELINES = ROOT / "tests" / "baselines"
@@ -209,7 +210,7 @@ def machine_info() -> list[tuple[str, str]]:
         ("CPU", f"{cpu}, {os.cpu_count()} logical cores"),
         ("Memory", memory),
         ("Python", platform.python_version()),
-        ("Helm", ", ".join(f"{h.label} ({h.name})" for h in HELM_VERSIONS)),
+        ("Helm", ", ".join(f"{h.label} ({h.name})" for h in helm_matrix())),
         ("Load average at start (1/5/15 min)", " / ".join(f"{x:.2f}" for x in load)),
     ]
 
@@ -241,7 +242,7 @@ def write_report(
         "",
         "## Render overhead (budget: within a few milliseconds of an empty chart)",
         "",
-        f"`helm template orders <chart> --namespace shop --kube-version {DEFAULT_KUBE_VERSION}`, "
+        f"`helm template orders <chart> --namespace shop --kube-version {active().kube_version}`, "
         f"one fresh Helm process per render, {reps} alternating repetitions per chart after a "
         "warm-up. Milliseconds per process: wall time (spawn to exit) and CPU time (user + "
         "system, which other load on the machine barely affects).",
@@ -400,7 +401,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         machine = machine_info()
         renders = []
-        for helm in HELM_VERSIONS:
+        for helm in helm_matrix():
             print(f"render overhead, {helm.label}: {args.render_reps} x 4 renders (empty, working tree, working tree packaged, previous release)", flush=True)
             empty, app, packaged, release = measure_render(helm, args.render_reps, args.warmup)
             renders.append((helm, empty, app, packaged, release))
@@ -426,7 +427,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.fleet_runs > 0:
             print("fleet impact:", flush=True)
             fleet = bench_fleet.measure_all()
-        size = package_size(HELM_VERSIONS[0])
+        size = package_size(helm_matrix()[0])
     except pytest.fail.Exception as missing:  # require_tool: "run `make tools`"
         print(f"bench: {missing}", file=sys.stderr)
         return 2

@@ -16,8 +16,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.harness.timing import time_process
-from tests.harness.tools import ROOT, load_script
+from tests.support.timing import time_process
+from tests.support.tools import ROOT, load_script
 
 FLEET = ROOT / "tests" / "fleet"
 SIZES = (75, 150, 300, 600)

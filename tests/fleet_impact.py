@@ -25,9 +25,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.harness import fleet, upgrade
-from tests.harness.helm import PRIMARY_HELM
-from tests.harness.tools import ROOT, STANDARD_APP
+from chart_harness import upgrade
+from tests.support import fleet
+from chart_harness.helm import primary_helm
+from tests.support.tools import ROOT, STANDARD_APP
 
 DEFAULT_FLEET = ROOT / "tests" / "fleet"
 REPORT_DIR = fleet.FLEET_CACHE
@@ -44,8 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     chart = args.chart.resolve()
     try:
-        previous = upgrade.previous_release(chart, PRIMARY_HELM, registry=os.environ.get("REGISTRY") or None)
-        report = fleet.analyse_fleet(args.fleet.resolve(), previous, chart, PRIMARY_HELM, jobs=args.jobs)
+        previous = upgrade.previous_release(chart, primary_helm(), registry=os.environ.get("REGISTRY") or None)
+        report = fleet.analyse_fleet(args.fleet.resolve(), previous, chart, primary_helm(), jobs=args.jobs)
     except (fleet.FleetError, upgrade.PreviousReleaseError) as err:
         print(f"fleet: {err}", file=sys.stderr)
         return 2

@@ -1,6 +1,6 @@
 """The adversarial corpus: tests/adversarial-corpus/*.yaml, each the minimal product
 values file plus ONE careless or hostile change, with its expected outcome in header
-comments (format: tests/harness/corpus.py, docs/validation.md "Adversarial corpus").
+comments (format: tests/support/corpus.py, docs/validation.md "Adversarial corpus").
 
 Without a cluster:
   * refused files fail under Helm 4 and Helm 3 with every `# expect message:` fragment in
@@ -34,13 +34,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.harness.admission import admission_problems, crd_api_versions
-from tests.harness.cluster import ControlPlane, control_plane  # noqa: F401 - fixture
-from tests.harness.corpus import AdversarialFile, load_adversarial_corpus, schema_errors
-from tests.harness.helm import PRIMARY_HELM, HelmError, HelmVersion, template_args
-from tests.harness.render import render_chart
-from tests.harness.tools import COMMON_LIB, ROOT, STANDARD_APP
-from tests.harness.yamlio import load_manifest
+from tests.support.admission import admission_problems, crd_api_versions
+from tests.support.cluster import ControlPlane, control_plane  # noqa: F401 - fixture
+from tests.support.corpus import AdversarialFile, load_adversarial_corpus, schema_errors
+from chart_harness.helm import primary_helm, template_args, HelmError, HelmVersion
+from chart_harness.render import render_chart
+from tests.support.tools import COMMON_LIB, ROOT, STANDARD_APP
+from chart_harness.yamlio import load_manifest
 
 CORPUS_DIR = ROOT / "tests" / "adversarial-corpus"
 CORPUS = load_adversarial_corpus(CORPUS_DIR)
@@ -88,7 +88,7 @@ def test_generate_header_fills_config(tmp_path):
     sample = tmp_path / "data-sample.yaml"
     sample.write_text("# expect: refused\n# expect message: config:\n# generate: config-bytes 2048\n"
                       "nameOverride: orders\nconfig:\n  A: b\n", encoding="utf-8")
-    from tests.harness.corpus import load_adversarial_file
+    from tests.support.corpus import load_adversarial_file
 
     f = load_adversarial_file(sample)
     assert f.problems == () and f.generate == (("config-bytes", 2048),)
@@ -190,7 +190,7 @@ def test_data_renders_byte_identically(corpus_file: AdversarialFile, helm4, tmp_
 
 # --- cluster ----------------------------------------------------------------------------
 
-CLUSTER_GROUP = pytest.mark.xdist_group(f"cluster-{PRIMARY_HELM.name}")
+CLUSTER_GROUP = pytest.mark.xdist_group(f"cluster-{primary_helm().name}")
 
 
 def _namespace(prefix: str, corpus_file: AdversarialFile) -> str:
@@ -201,7 +201,7 @@ def _namespace(prefix: str, corpus_file: AdversarialFile) -> str:
 
 def _render_for(plane: ControlPlane, chart: Path, corpus_file: AdversarialFile, namespace: str,
                 cached: bool = True) -> list[dict]:
-    helm = PRIMARY_HELM.ensure()
+    helm = primary_helm().ensure()
     if cached:
         return render_chart(chart, helm, values_files=[corpus_file.values_file()], namespace=namespace,
                             kube_version=plane.version, api_versions=crd_api_versions()).docs
@@ -238,7 +238,7 @@ def test_accepted_admitted_by_the_cluster(corpus_file: AdversarialFile, control_
 def guard_free_chart(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of standard-app with its guards removed: no values.schema.json, common-lib
     vendored unpacked, and the body of `common-lib.validate.app` emptied. Once per session."""
-    helm = PRIMARY_HELM.ensure()
+    helm = primary_helm().ensure()
     root = tmp_path_factory.mktemp("guard-free") / "charts"
     chart, library = root / "standard-app", root / "common-lib"
     shutil.copytree(COMMON_LIB, library)
@@ -305,7 +305,7 @@ def test_guard_free_chart_renders_the_minimal_file(guard_free_chart: Path, contr
     minimal = ROOT / "tests" / "schema-corpus" / "valid" / "minimal.yaml"
     namespace = "adv-unguarded-minimal"
     control_plane.create_namespace(namespace)
-    helm = PRIMARY_HELM.ensure()
+    helm = primary_helm().ensure()
     args = template_args(guard_free_chart, values_files=[minimal], namespace=namespace,
                          kube_version=control_plane.version, api_versions=crd_api_versions())
     docs = load_manifest(helm.run(args).stdout)[0]

@@ -15,22 +15,23 @@ import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from tests.harness.cases import Case, case_by_name
-from tests.harness.helm import DEFAULT_NAMESPACE, HelmVersion
-from tests.harness.invariants import pod_specs, selector_matches
-from tests.harness.render import render_case, render_chart
+from chart_harness.cases import Case, case_by_name
+from chart_harness.helm import HelmVersion
+from chart_harness.settings import active
+from chart_harness.invariants import pod_specs, selector_matches
+from chart_harness.render import render_case, render_chart
 
 # Two releases of the same service, as a team would name them.
 RELEASES = ("orders-blue", "orders-green")
 
 
-def object_keys(docs: list[dict], namespace: str = DEFAULT_NAMESPACE) -> Iterator[tuple[str, str, str, str]]:
+def object_keys(docs: list[dict], namespace: str | None = None) -> Iterator[tuple[str, str, str, str]]:
     """(kind, namespace, name, origin) of every object a release creates, directly or not:
     the rendered objects (hooks and test pods too: they are real objects while they exist)
     and the Secret an ExternalSecret makes the operator write."""
     for doc in docs:
         meta = doc.get("metadata") or {}
-        ns = meta.get("namespace") or namespace
+        ns = meta.get("namespace") or namespace or active().namespace
         yield doc["kind"], ns, meta["name"], "rendered"
         if doc["kind"] == "ExternalSecret":
             target = ((doc.get("spec") or {}).get("target") or {}).get("name") or meta["name"]

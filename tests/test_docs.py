@@ -28,9 +28,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.harness.helm import HELM_VERSIONS, HelmError, HelmVersion
-from tests.harness.render import RenderResult, render_chart
-from tests.harness.tools import ROOT, STANDARD_APP, load_script
+from chart_harness.helm import helm_matrix, HelmError, HelmVersion
+from chart_harness.render import RenderResult, render_chart
+from tests.support.tools import ROOT, STANDARD_APP, load_script
 
 DOCS = ROOT / "docs"
 VALUES_DOC = DOCS / "values.md"
@@ -335,7 +335,7 @@ def example_problems(example: Example, tmp_path: Path, product_chart: Path, base
         return ["a product team's values sit under one top-level key, `standard-app:`"]
     if example.fails:
         problems = []
-        for helm in HELM_VERSIONS:
+        for helm in helm_matrix():
             try:
                 render_example(example, helm.ensure(), tmp_path, product_chart, base)
             except HelmError as err:
@@ -347,7 +347,7 @@ def example_problems(example: Example, tmp_path: Path, product_chart: Path, base
                 problems.append(f"{helm.label} accepted values the page says it refuses")
         return problems
     try:
-        result = render_example(example, HELM_VERSIONS[0].ensure(), tmp_path, product_chart, base)
+        result = render_example(example, helm_matrix()[0].ensure(), tmp_path, product_chart, base)
     except HelmError as err:
         return [f"helm template failed:\n{err.stderr}"]
     kinds = {doc.get("kind") for doc in result.docs}

@@ -3,7 +3,7 @@
 "If you've never run rollback in staging, you don't know if it works." Each drill
 installs the packaged standard-app with Helm 4 and with Helm 3 (each its own test,
 its own namespace) into a throwaway control plane on 127.0.0.1
-(tests/harness/cluster.py): etcd, kube-apiserver, kube-controller-manager and
+(tests/support/cluster.py): etcd, kube-apiserver, kube-controller-manager and
 kube-scheduler built from pinned modules, kwok playing the kubelet. What is real:
 admission (Pod Security "restricted" is enforced on every drill namespace),
 validation, server-side apply, the Deployment/ReplicaSet/Job controllers, the
@@ -26,29 +26,29 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.harness.admission import (  # noqa: F401 - re-exported for older imports
+from tests.support.admission import (  # noqa: F401 - re-exported for older imports
     admission_problems,
     crd_api_versions,
     dry_run,
     ensure_service_account,
     pod_template,
 )
-from tests.harness.cases import Case
-from tests.harness.cluster import (  # noqa: F401 - control_plane is a fixture
+from chart_harness.cases import Case
+from tests.support.cluster import (  # noqa: F401 - control_plane is a fixture
     ControlPlane,
     KubeAPI,
     control_plane,
     wait_for,
 )
-from tests.harness.helm import HELM_VERSIONS, PRIMARY_HELM, HelmVersion
-from tests.harness.render import ensure_dependencies, render_case, render_chart
-from tests.harness.tools import STANDARD_APP
-from tests.harness.upgrade import compare_releases
+from chart_harness.helm import helm_matrix, primary_helm, HelmVersion
+from chart_harness.render import ensure_dependencies, render_case, render_chart
+from tests.support.tools import STANDARD_APP
+from chart_harness.upgrade import compare_releases
 
 pytestmark = pytest.mark.cluster
 
 
-def per_helm(versions: tuple[HelmVersion, ...] | list[HelmVersion] = HELM_VERSIONS) -> list:
+def per_helm(versions: tuple[HelmVersion, ...] | list[HelmVersion] = helm_matrix()) -> list:
     """Parameters over Helm versions, each in its own pytest-xdist group: with
     `--dist loadgroup` the Helm 4 and the Helm 3 drills run on two workers, each
     with its own control plane (the drills mostly wait, so they overlap well)."""
@@ -92,7 +92,7 @@ def merged(*parts: dict) -> dict:
 @pytest.fixture(scope="session")
 def chart_package(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """standard-app packaged once (with common-lib inside), as a product team receives it."""
-    helm = PRIMARY_HELM.ensure()
+    helm = primary_helm().ensure()
     ensure_dependencies(STANDARD_APP, helm)
     out = tmp_path_factory.mktemp("package")
     helm.run(["package", str(STANDARD_APP), "--destination", str(out)])
@@ -291,7 +291,7 @@ def test_upgrade_runs_migration_first(drill: Drill) -> None:
     assert drill.image() == NEW_IMAGE and is_ready(drill.deployment())
 
 
-@pytest.mark.parametrize("drill", per_helm([PRIMARY_HELM]), indirect=True)
+@pytest.mark.parametrize("drill", per_helm([primary_helm()]), indirect=True)
 def test_ordering_check_catches_post_upgrade_hook(drill: Drill) -> None:
     """The ordering check can fail: as a post-upgrade hook the migration runs after the
     Deployment changed, and ordering_violations() names the moment."""
@@ -448,7 +448,7 @@ def test_chart_field_changed_live(drill: Drill) -> None:
 
 
 # admission_problems, crd_api_versions, dry_run, pod_template, ensure_service_account:
-# tests/harness/admission.py (shared with tests/test_adversarial_corpus.py).
+# tests/support/admission.py (shared with tests/test_adversarial_corpus.py).
 
 
 @pytest.mark.parametrize("helm", per_helm())

@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.harness import invariants, policy
-from tests.harness.helm import HelmVersion
-from tests.harness.render import render_chart
-from tests.harness.tools import ROOT, STANDARD_APP
+from chart_harness import invariants, policy
+from chart_harness.helm import HelmVersion
+from chart_harness.render import render_chart
+from tests.support.tools import ROOT, STANDARD_APP
 
 EXAMPLE = ROOT / "examples" / "orders"
 

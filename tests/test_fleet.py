@@ -19,13 +19,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.harness import fleet
-from tests.harness.edits import add_selector_label, edit, rename_deployment, set_chart_version
-from tests.harness.explain import field_changes
-from tests.harness.helm import HelmVersion
-from tests.harness.tools import ROOT, STANDARD_APP, load_script
-from tests.harness.upgrade import PreviousRelease, previous_release
-from tests.harness.values import coalesce
+from tests.support import fleet
+from tests.support.edits import add_selector_label, edit, rename_deployment, set_chart_version
+from chart_harness.explain import field_changes
+from chart_harness.helm import HelmVersion
+from tests.support.tools import ROOT, STANDARD_APP, load_script
+from chart_harness.upgrade import PreviousRelease, previous_release
+from tests.support.values import coalesce
 
 FLEET = ROOT / "tests" / "fleet"
 # The tests that break the chart use every SUBSET-th service of the fleet (and every

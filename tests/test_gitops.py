@@ -18,9 +18,9 @@ import yaml
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
-from tests.harness.helm import HelmVersion
-from tests.harness.render import RenderResult, render_chart
-from tests.harness.tools import ROOT, STANDARD_APP
+from chart_harness.helm import HelmVersion
+from chart_harness.render import RenderResult, render_chart
+from tests.support.tools import ROOT, STANDARD_APP
 
 GITOPS_DIR = ROOT / "examples" / "gitops"
 SCHEMA_DIR = Path(__file__).parent / "gitops-schemas"

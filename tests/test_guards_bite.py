@@ -19,11 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.harness import invariants as inv
-from tests.harness.cases import case_by_name
-from tests.harness.helm import HelmError
-from tests.harness.edits import edit
-from tests.harness.render import render_case, render_chart
+from chart_harness import invariants as inv
+from chart_harness.cases import case_by_name
+from chart_harness.helm import HelmError
+from tests.support.edits import edit
+from chart_harness.render import render_case, render_chart
 
 
 @dataclass(frozen=True)

@@ -19,28 +19,29 @@ from pathlib import Path
 
 import pytest
 
-from tests.harness import deps
-from tests.harness import render as render_module
-from tests.harness import stats
-from tests.harness.cases import Case, case_by_name, discover_cases, stray_ci_files
-from tests.harness.explain import explain, explain_documents
-from tests.harness.helm import COMPAT_HELMS, HELM_HOMES, HELM_VERSIONS, HelmError, HelmVersion
-from tests.harness.render import (
-    RENDER_DIR,
+from chart_harness import deps
+from chart_harness import render as render_module
+from chart_harness import stats
+from chart_harness.cases import Case, case_by_name, discover_cases, stray_ci_files
+from chart_harness.explain import explain, explain_documents
+from chart_harness.helm import compat_helms, helm_matrix, HelmError, HelmVersion
+from chart_harness.settings import active
+from chart_harness.render import (
+    render_dir,
     chart_digest,
     dependencies_current,
     render_case,
     render_chart,
 )
-from tests.harness.snapshot import (
+from chart_harness.snapshot import (
     CaseManifests,
     compatibility_report,
     explain_snapshot,
     serialize_manifests,
     update_refusal,
 )
-from tests.harness.tools import ROOT, STANDARD_APP
-from tests.harness.yamlio import load_documents
+from tests.support.tools import ROOT, STANDARD_APP
+from chart_harness.yamlio import load_documents
 
 SNAPSHOT_DIR = Path(__file__).parent / "snapshots"
 
@@ -130,7 +131,7 @@ def test_each_helm_version_has_its_own_isolated_home(monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("HELM_NAMESPACE", "kube-system")
     monkeypatch.setenv("KUBECONFIG", "/etc/kubernetes/admin.conf")
     homes = set()
-    for helm in HELM_VERSIONS:
+    for helm in helm_matrix():
         env = helm.env()
         assert "HELM_NAMESPACE" not in env
         assert env["KUBECONFIG"] != "/etc/kubernetes/admin.conf"
@@ -141,9 +142,9 @@ def test_each_helm_version_has_its_own_isolated_home(monkeypatch: pytest.MonkeyP
         )
         config_home = reported["HELM_CONFIG_HOME"].strip('"')
         assert config_home == str(helm.home / "config")
-        assert helm.home.parent.name == "helm" and helm.home.name == helm.version
+        assert helm.home.parent.name == "helm" and helm.home.name == helm.name
         homes.add(config_home)
-    assert len(homes) == len(HELM_VERSIONS)
+    assert len(homes) == len(helm_matrix())
 
 
 def test_helm_error_carries_stderr_and_command(tmp_path: Path, helm_version: HelmVersion) -> None:
@@ -155,7 +156,7 @@ def test_helm_error_carries_stderr_and_command(tmp_path: Path, helm_version: Hel
     assert "replicaCount must be at least 1, got 0" in first.value.stderr
     assert "replicaCount must be at least 1, got 0" in str(first.value)
     assert first.value.returncode == 1
-    assert first.value.command[:2] == [f".tools/bin/{helm_version.tool}", "template"]
+    assert first.value.command[:2] == [helm_version.binary.relative_to(ROOT).as_posix(), "template"]
     # The failure is cached like a render: raised again, same stderr, no new Helm process.
     before = len(stats.CALLS)
     with pytest.raises(HelmError) as again:
@@ -212,7 +213,7 @@ def test_render_cache_misses_once_then_hits_memory_disk_and_copies(
         assert helm_calls(helm4, "template") == templates_before + 2
     finally:
         for key in keys:  # these charts are unique to this run: keep .cache/renders small
-            (RENDER_DIR / f"{key}.json").unlink(missing_ok=True)
+            (render_dir() / f"{key}.json").unlink(missing_ok=True)
 
 
 def test_cache_key_covers_flags_and_helm_binary(tmp_path: Path, helm4: HelmVersion) -> None:
@@ -226,8 +227,8 @@ def test_cache_key_covers_flags_and_helm_binary(tmp_path: Path, helm4: HelmVersi
         render_chart(chart, helm4, namespace="other").key,
         render_chart(chart, helm4, release="other").key,
     }
-    keys |= {render_chart(chart, h).key for h in HELM_VERSIONS}
-    assert len(keys) == 7 + len(HELM_VERSIONS) - 1
+    keys |= {render_chart(chart, h).key for h in helm_matrix()}
+    assert len(keys) == 7 + len(helm_matrix()) - 1
 
 
 def test_dependency_sources_are_part_of_the_key(chart_copy: Path) -> None:
@@ -279,7 +280,7 @@ def test_dependency_build_runs_helm_once_then_reuses_its_result(
     )
     helm4.run(["dependency", "update", str(app), "--skip-refresh"])  # writes Chart.lock
     shutil.rmtree(app / "charts")
-    stored = [deps.DEPS_DIR / str(deps._build_key(app))]
+    stored = [deps.deps_dir() / str(deps._build_key(app))]
     keys = []
     try:
         builds, reused = (
@@ -299,7 +300,7 @@ def test_dependency_build_runs_helm_once_then_reuses_its_result(
         (library / "templates" / "_x.tpl").write_text(
             f'{{{{- define "lib.x" -}}}}changed{marker}{{{{- end -}}}}\n'
         )
-        stored.append(deps.DEPS_DIR / str(deps._build_key(app)))
+        stored.append(deps.deps_dir() / str(deps._build_key(app)))
         assert not dependencies_current(app)  # the archive no longer matches its sources
         changed = render_chart(app, helm4)
         keys.append(changed.key)
@@ -309,7 +310,7 @@ def test_dependency_build_runs_helm_once_then_reuses_its_result(
         for directory in stored:
             shutil.rmtree(directory, ignore_errors=True)
         for key in keys:
-            (RENDER_DIR / f"{key}.json").unlink(missing_ok=True)
+            (render_dir() / f"{key}.json").unlink(missing_ok=True)
 
 
 # --- explanations -----------------------------------------------------------------------
@@ -584,7 +585,7 @@ def _project_copy(tmp_path: Path) -> Path:
     (project / "tests").mkdir(parents=True)
     for name in ("__init__.py", "conftest.py", "test_snapshots.py"):
         shutil.copy2(ROOT / "tests" / name, project / "tests" / name)
-    for name in ("harness", "snapshots"):
+    for name in ("support", "snapshots"):
         shutil.copytree(ROOT / "tests" / name, project / "tests" / name, ignore=ignore)
     shutil.copytree(ROOT / "charts", project / "charts", ignore=ignore)
     (project / "scripts").mkdir()
@@ -594,8 +595,8 @@ def _project_copy(tmp_path: Path) -> Path:
     # A cold render cache of its own; only the Helm homes (and binary hashes) are shared.
     cache = project / ".cache"
     cache.mkdir()
-    HELM_HOMES.mkdir(parents=True, exist_ok=True)
-    (cache / "helm").symlink_to(HELM_HOMES)
+    (active().cache_dir / "helm").mkdir(parents=True, exist_ok=True)
+    (cache / "helm").symlink_to((active().cache_dir / "helm"))
     return project
 
 
@@ -641,11 +642,11 @@ def test_snapshot_workflow_end_to_end_under_xdist(tmp_path: Path, helm4: HelmVer
     cases = len(kept)
     assert f"helm4 ({helm4.version}): {cases + 1} Helm processes" in out
     assert f"(1 dependency build, {cases} template)" in out
-    for compat in COMPAT_HELMS:
+    for compat in compat_helms():
         assert f"{compat.name} ({compat.version}): {cases} Helm processes" in out
-    renders = cases * (1 + 2 * len(COMPAT_HELMS))
+    renders = cases * (1 + 2 * len(compat_helms()))
     assert (
-        f"render cache: {cases * len(HELM_VERSIONS)} rendered, {renders - cases * len(HELM_VERSIONS)} served"
+        f"render cache: {cases * len(helm_matrix())} rendered, {renders - cases * len(helm_matrix())} served"
         in out
     )
 

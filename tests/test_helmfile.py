@@ -20,10 +20,11 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.harness.helm import DEFAULT_KUBE_VERSION, PRIMARY_HELM, HelmVersion
-from tests.harness.render import ensure_dependencies
-from tests.harness.tools import CACHE_DIR, ROOT, STANDARD_APP, require_tool
-from tests.harness.yamlio import load_manifest
+from chart_harness.helm import primary_helm, HelmVersion
+from chart_harness.settings import active
+from chart_harness.render import ensure_dependencies
+from tests.support.tools import cache_dir, ROOT, STANDARD_APP, require_tool
+from chart_harness.yamlio import load_manifest
 
 EXAMPLE = ROOT / "examples" / "helmfile"
 ENVIRONMENTS = ("dev", "staging", "prod")
@@ -89,8 +90,8 @@ PROD_ONLY = ["business-critical", "orders-tls", "HorizontalPodAutoscaler"]
 def helmfile_env(helm: HelmVersion, chart: Path | str | None = None) -> dict[str, str]:
     """Helm's isolated homes for Helmfile's helm calls, and Helmfile's own cache under .cache/."""
     env = helm.env()
-    env["HELMFILE_CACHE_HOME"] = str(CACHE_DIR / "helmfile")
-    env["XDG_CACHE_HOME"] = str(CACHE_DIR / "xdg")
+    env["HELMFILE_CACHE_HOME"] = str(cache_dir() / "helmfile")
+    env["XDG_CACHE_HOME"] = str(cache_dir() / "xdg")
     env.pop("STANDARD_APP_CHART", None)
     env.pop("STANDARD_APP_VERSION", None)
     if chart is not None:
@@ -110,10 +111,10 @@ def helmfile(args: list[str], directory: Path, helm: HelmVersion, chart: Path | 
 
 
 def render_environment(environment: str, directory: Path = EXAMPLE, chart: Path | None = None,
-                       helm: HelmVersion = PRIMARY_HELM) -> tuple[list[dict], str]:
+                       helm: HelmVersion = primary_helm()) -> tuple[list[dict], str]:
     """`helmfile -e <environment> template`: the documents and the manifest text."""
     proc = helmfile(
-        ["--environment", environment, "template", "--skip-deps", "--kube-version", DEFAULT_KUBE_VERSION],
+        ["--environment", environment, "template", "--skip-deps", "--kube-version", active().kube_version],
         directory, helm, chart,
     )
     if proc.returncode != 0:

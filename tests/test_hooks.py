@@ -18,10 +18,10 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.harness.cases import Case, discover_cases
-from tests.harness.helm import HelmError, HelmVersion
-from tests.harness.render import render_case
-from tests.harness.tools import STANDARD_APP
+from chart_harness.cases import Case, discover_cases
+from chart_harness.helm import HelmError, HelmVersion
+from chart_harness.render import render_case
+from tests.support.tools import STANDARD_APP
 
 DEFAULTS = yaml.safe_load((STANDARD_APP / "values.yaml").read_text(encoding="utf-8"))
 HOOK = "helm.sh/hook"

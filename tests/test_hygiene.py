@@ -1,4 +1,4 @@
-"""Chart hygiene rules as tests over the sources (tests/harness/hygiene.py has the rules).
+"""Chart hygiene rules as tests over the sources (tests/support/hygiene.py has the rules).
 
 Each rule is proven to bite on a small template that breaks it, next to a template that
 keeps it, so a rule can never pass by matching nothing. See docs/validation.md.
@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.harness import hygiene
-from tests.harness.findings import report
-from tests.harness.helm import HelmError
-from tests.harness.tools import CHARTS_DIR, COMMON_LIB, ROOT, STANDARD_APP
+from tests.support import hygiene
+from chart_harness.findings import report
+from chart_harness.helm import HelmError
+from tests.support.tools import CHARTS_DIR, COMMON_LIB, ROOT, STANDARD_APP
 
 CHARTS = [COMMON_LIB, STANDARD_APP]
 CONSUMER = ROOT / "tests" / "consumer-chart"

@@ -1,6 +1,6 @@
 """Invariants over every matrix case and both Helm versions (DESIGN "Test tiers" 3).
 
-The checks live in tests/harness/invariants.py. This module runs each of them on
+The checks live in src/chart_harness/invariants.py. This module runs each of them on
 every (case, Helm version) render, proves that the matrix gives each check
 something to look at, and proves that each check fires on a document broken in
 exactly one place (tests/test_guards_bite.py does the same through the chart
@@ -15,10 +15,10 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.harness import invariants as inv
-from tests.harness.cases import case_by_name, discover_cases
-from tests.harness.helm import PRIMARY_HELM
-from tests.harness.render import render_case
+from chart_harness import invariants as inv
+from chart_harness.cases import case_by_name, discover_cases
+from chart_harness.helm import primary_helm
+from chart_harness.render import render_case
 
 
 @pytest.mark.parametrize("rule", sorted(inv.CHECKS))
@@ -38,7 +38,7 @@ def test_check_all_runs_every_rule(rendered, case):
 
 
 def _all_primary_docs() -> list[tuple[str, list[dict]]]:
-    return [(c.name, render_case(c, PRIMARY_HELM.ensure()).docs) for c in discover_cases()]
+    return [(c.name, render_case(c, primary_helm().ensure()).docs) for c in discover_cases()]
 
 
 def test_matrix_gives_every_check_something_to_check():
@@ -96,7 +96,7 @@ def test_matrix_gives_every_check_something_to_check():
 @pytest.fixture(scope="module")
 def full_docs() -> list[dict]:
     """The `full` case (every feature on), rendered once by the primary Helm."""
-    docs = render_case(case_by_name("full"), PRIMARY_HELM.ensure()).docs
+    docs = render_case(case_by_name("full"), primary_helm().ensure()).docs
     assert inv.check_all(docs, "full") == [], "the full case must be clean to start from"
     return docs
 

@@ -19,9 +19,9 @@ import kubernetes_validate
 import pytest
 import yaml
 
-from tests.harness.helm import HelmError, HelmVersion
-from tests.harness.render import render_chart
-from tests.harness.tools import COMMON_LIB, ROOT, load_script
+from chart_harness.helm import HelmError, HelmVersion
+from chart_harness.render import render_chart
+from tests.support.tools import COMMON_LIB, ROOT, load_script
 
 TYPES_TPL = COMMON_LIB / "templates" / "fields" / "_types.tpl"
 KUBE_VERSIONS = ("1.29.0", "1.37.0")

@@ -28,10 +28,10 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.harness import invariants as inv
-from tests.harness.helm import HelmError, HelmVersion
-from tests.harness.render import RenderResult, render_chart
-from tests.harness.tools import COMMON_LIB, ROOT, STANDARD_APP
+from chart_harness import invariants as inv
+from chart_harness.helm import HelmError, HelmVersion
+from chart_harness.render import RenderResult, render_chart
+from tests.support.tools import COMMON_LIB, ROOT, STANDARD_APP
 
 CONSUMER = ROOT / "tests" / "consumer-chart"
 SCENARIOS = CONSUMER / "scenarios"

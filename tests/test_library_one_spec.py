@@ -17,9 +17,9 @@ from typing import Any
 
 import pytest
 
-from tests.harness import invariants as inv
-from tests.harness.render import render_chart
-from tests.harness.tools import ROOT
+from chart_harness import invariants as inv
+from chart_harness.render import render_chart
+from tests.support.tools import ROOT
 
 CONSUMER = ROOT / "tests" / "consumer-chart"
 SCENARIO = CONSUMER / "scenarios" / "overrides.yaml"

@@ -19,11 +19,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.harness import openapi
-from tests.harness.cases import Case, discover_cases
-from tests.harness.helm import HelmVersion
-from tests.harness.render import ensure_dependencies
-from tests.harness.tools import CHARTS_DIR, COMMON_LIB, ROOT, STANDARD_APP, TOOLS_BIN, require_tool
+from chart_harness import openapi
+from chart_harness.cases import Case, discover_cases
+from chart_harness.helm import HelmVersion
+from chart_harness.render import ensure_dependencies
+from tests.support.tools import CHARTS_DIR, COMMON_LIB, ROOT, STANDARD_APP, TOOLS_BIN, require_tool
 
 CT_CONFIG = ROOT / "ct.yaml"
 LINT_KUBE_VERSION = openapi.kube_versions(STANDARD_APP)[-1]

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.harness.helm import HELM_VERSIONS, PRIMARY_HELM
-from tests.harness.registry import (
+from chart_harness.helm import helm_matrix, primary_helm
+from tests.support.registry import (
     HelmHome,
     make_signing_keys,
     manifest,
@@ -22,7 +22,7 @@ from tests.harness.registry import (
     sha256_file,
     start_registry,
 )
-from tests.harness.tools import ROOT
+from tests.support.tools import ROOT
 
 pytestmark = [pytest.mark.registry, pytest.mark.xdist_group("oci-auth-tls")]
 
@@ -62,7 +62,7 @@ def test_the_registry_really_requires_auth_and_tls(registry):
     assert registry.ca_file.read_text().startswith("-----BEGIN CERTIFICATE-----")
 
 
-@pytest.mark.parametrize("helm", HELM_VERSIONS, ids=lambda h: h.name)
+@pytest.mark.parametrize("helm", helm_matrix(), ids=lambda h: h.name)
 def test_registry_login_with_bare_host_port(helm, registry, tmp_path):
     home = fresh_home(tmp_path)
     proc = home.helm(helm, "registry", "login", registry.host, "--username", USER, "--password-stdin",
@@ -77,7 +77,7 @@ def test_registry_login_with_bare_host_port(helm, registry, tmp_path):
         assert not config.is_file() or registry.host not in config.read_text(), config
 
 
-@pytest.mark.parametrize("helm", HELM_VERSIONS, ids=lambda h: h.name)
+@pytest.mark.parametrize("helm", helm_matrix(), ids=lambda h: h.name)
 def test_registry_login_with_wrong_credentials_fails_clearly(helm, registry, tmp_path):
     home = fresh_home(tmp_path)
     proc = home.helm(helm, "registry", "login", registry.host, "--username", USER, "--password-stdin",
@@ -141,7 +141,7 @@ def test_publish_over_tls_with_login_from_the_environment(published_tls, registr
     assert f"logged in to {registry.host} as '{USER}'" in run.stdout
 
 
-@pytest.mark.parametrize("helm", HELM_VERSIONS, ids=lambda h: h.name)
+@pytest.mark.parametrize("helm", helm_matrix(), ids=lambda h: h.name)
 def test_pull_over_tls_after_login(helm, published_tls, registry, workdir, tmp_path):
     home = fresh_home(tmp_path)
     home.helm(helm, "registry", "login", registry.host, "--username", USER, "--password-stdin",
@@ -158,7 +158,7 @@ def test_pull_over_tls_after_login(helm, published_tls, registry, workdir, tmp_p
 
 def test_pull_without_the_ca_is_refused(published_tls, registry, tmp_path):
     home = fresh_home(tmp_path)
-    proc = home.helm(PRIMARY_HELM, "pull", f"{registry.url}/standard-app", "--destination",
+    proc = home.helm(primary_helm(), "pull", f"{registry.url}/standard-app", "--destination",
                      str(tmp_path), check=False)
     assert proc.returncode != 0
     assert "x509: certificate signed by unknown authority" in proc.stderr
@@ -173,7 +173,7 @@ def test_cosign_verifies_over_tls_with_the_login(published_tls, registry, keys, 
             "--registry-cacert", str(registry.ca_file), ref)
     anonymous = home.cosign(*args, check=False)
     assert anonymous.returncode != 0 and "UNAUTHORIZED" in anonymous.stderr
-    home.helm(PRIMARY_HELM, "registry", "login", registry.host, "--username", USER,
+    home.helm(primary_helm(), "registry", "login", registry.host, "--username", USER,
               "--password-stdin", "--ca-file", str(registry.ca_file), input=PASSWORD)
     proc = home.cosign(*args, check=False)  # DOCKER_CONFIG = the Helm registry config's directory
     assert proc.returncode == 0, proc.stderr

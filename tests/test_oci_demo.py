@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.harness.registry import DEMO_SH, EXAMPLE, HelmHome
-from tests.harness.tools import CHARTS_DIR, require_tool
+from tests.support.registry import DEMO_SH, EXAMPLE, HelmHome
+from tests.support.tools import CHARTS_DIR, require_tool
 
 pytestmark = [pytest.mark.registry, pytest.mark.xdist_group("oci-demo")]
 

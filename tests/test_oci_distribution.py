@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.harness.helm import DEFAULT_KUBE_VERSION, HELM_VERSIONS, PRIMARY_HELM, HelmVersion
-from tests.harness.registry import (
+from chart_harness.helm import helm_matrix, primary_helm, HelmVersion
+from chart_harness.settings import active
+from tests.support.registry import (
     CHART_MEDIA_TYPE,
     CONFIG_MEDIA_TYPE,
     EXAMPLE,
@@ -30,7 +31,7 @@ from tests.harness.registry import (
     sha256_file,
     start_registry,
 )
-from tests.harness.tools import CHARTS_DIR
+from tests.support.tools import CHARTS_DIR
 
 pytestmark = [pytest.mark.registry, pytest.mark.xdist_group("oci-distribution")]
 
@@ -158,7 +159,7 @@ def test_packaging_the_checkout_is_stamped_with_the_last_commit(home, workdir):
 
 
 # --------------------------------------------------------------------------- pull
-@pytest.mark.parametrize("helm", HELM_VERSIONS, ids=lambda h: h.name)
+@pytest.mark.parametrize("helm", helm_matrix(), ids=lambda h: h.name)
 def test_pull_returns_the_published_archive(helm, published, registry, home, workdir):
     _, dist = published
     dest = workdir / f"pull-{helm.name}"
@@ -169,7 +170,7 @@ def test_pull_returns_the_published_archive(helm, published, registry, home, wor
         assert sha256_file(dest / archive) == sha256_file(dist / archive)
 
 
-@pytest.mark.parametrize("helm", HELM_VERSIONS, ids=lambda h: h.name)
+@pytest.mark.parametrize("helm", helm_matrix(), ids=lambda h: h.name)
 def test_pull_verify_passes_with_the_platform_public_keyring(helm, published, registry, home, keys, workdir):
     proc = pulled(home, helm, registry, "standard-app", workdir / f"verify-{helm.name}",
                   "--verify", "--keyring", str(keys.pubring))
@@ -178,7 +179,7 @@ def test_pull_verify_passes_with_the_platform_public_keyring(helm, published, re
     assert "Chart Hash Verified: sha256:" in proc.stdout
 
 
-@pytest.mark.parametrize("helm", HELM_VERSIONS, ids=lambda h: h.name)
+@pytest.mark.parametrize("helm", helm_matrix(), ids=lambda h: h.name)
 def test_pull_verify_fails_with_a_foreign_keyring(helm, published, registry, home, foreign_keys, workdir):
     proc = pulled(home, helm, registry, "standard-app", workdir / f"foreign-{helm.name}",
                   "--verify", "--keyring", str(foreign_keys.pubring))
@@ -200,15 +201,15 @@ def tampered(published, registry, home, workdir):
     values = src / "standard-app" / "values.yaml"
     values.write_text(values.read_text() + "\n# tampered\n")
     out = workdir / "tampered"
-    home.helm(PRIMARY_HELM, "package", str(src / "standard-app"), "--destination", str(out))
+    home.helm(primary_helm(), "package", str(src / "standard-app"), "--destination", str(out))
     archive = out / f"standard-app-{version}.tgz"
     shutil.copy(dist / f"standard-app-{version}.tgz.prov", f"{archive}.prov")
     url = registry.url.rsplit("/", 1)[0] + "/tampered"
-    home.helm(PRIMARY_HELM, "push", str(archive), url, *registry.helm_tls_args())
+    home.helm(primary_helm(), "push", str(archive), url, *registry.helm_tls_args())
     return url, archive
 
 
-@pytest.mark.parametrize("helm", HELM_VERSIONS, ids=lambda h: h.name)
+@pytest.mark.parametrize("helm", helm_matrix(), ids=lambda h: h.name)
 def test_pull_verify_fails_for_a_tampered_archive(helm, tampered, registry, home, keys, workdir):
     url, _ = tampered
     dest = workdir / f"tampered-pull-{helm.name}"
@@ -220,7 +221,7 @@ def test_pull_verify_fails_for_a_tampered_archive(helm, tampered, registry, home
     assert "sha256 sum does not match" in proc.stderr
 
 
-@pytest.mark.parametrize("helm", HELM_VERSIONS, ids=lambda h: h.name)
+@pytest.mark.parametrize("helm", helm_matrix(), ids=lambda h: h.name)
 def test_helm_verify_rejects_a_tampered_local_archive(helm, tampered, home, keys):
     _, archive = tampered
     proc = home.helm(helm, "verify", str(archive), "--keyring", str(keys.pubring), check=False)
@@ -285,7 +286,7 @@ def test_republishing_an_existing_version_is_refused(published, registry, home, 
 def locked_example(published, registry, home, workdir) -> Path:
     """The product-team example resolved once with `helm dependency update` (Helm 4)."""
     app = example_copy(workdir / "orders", registry.url)
-    home.helm(PRIMARY_HELM, "dependency", "update", str(app), *registry.helm_tls_args())
+    home.helm(primary_helm(), "dependency", "update", str(app), *registry.helm_tls_args())
     return app
 
 
@@ -296,7 +297,7 @@ def test_dependency_update_writes_a_lock_pinning_the_published_version(locked_ex
     assert re.fullmatch(r"sha256:[0-9a-f]{64}", lock["digest"])
 
 
-@pytest.mark.parametrize("helm", HELM_VERSIONS, ids=lambda h: h.name)
+@pytest.mark.parametrize("helm", helm_matrix(), ids=lambda h: h.name)
 def test_dependency_build_from_the_lock_and_render(helm, locked_example, published, registry, home, keys, tmp_path):
     _, dist = published
     app = tmp_path / "orders"
@@ -306,7 +307,7 @@ def test_dependency_build_from_the_lock_and_render(helm, locked_example, publish
     archive = f"standard-app-{chart_version('standard-app')}.tgz"
     assert sha256_file(app / "charts" / archive) == sha256_file(dist / archive)
     manifest_text = home.helm(helm, "template", "orders", str(app), "--namespace", "shop",
-                              "--kube-version", DEFAULT_KUBE_VERSION).stdout
+                              "--kube-version", active().kube_version).stdout
     docs = [d for d in yaml.safe_load_all(manifest_text) if d]
     deployments = [d for d in docs if d["kind"] == "Deployment"]
     assert [d["metadata"]["name"] for d in deployments] == ["orders"]
@@ -315,7 +316,7 @@ def test_dependency_build_from_the_lock_and_render(helm, locked_example, publish
     assert image.startswith("registry.example.com/shop/orders")
 
 
-@pytest.mark.parametrize("helm", HELM_VERSIONS, ids=lambda h: h.name)
+@pytest.mark.parametrize("helm", helm_matrix(), ids=lambda h: h.name)
 def test_dependency_build_verify_fails_with_a_foreign_keyring(helm, locked_example, registry, home,
                                                               foreign_keys, tmp_path):
     app = tmp_path / "orders"
@@ -327,7 +328,7 @@ def test_dependency_build_verify_fails_with_a_foreign_keyring(helm, locked_examp
     assert not list(app.glob("charts/*.tgz")), "an unverified archive was left in charts/"
 
 
-@pytest.mark.parametrize("helm", HELM_VERSIONS, ids=lambda h: h.name)
+@pytest.mark.parametrize("helm", helm_matrix(), ids=lambda h: h.name)
 def test_dependency_build_fails_when_chart_yaml_drifts_from_the_lock(helm, locked_example, registry, home, tmp_path):
     app = tmp_path / "orders"
     shutil.copytree(locked_example, app, ignore=shutil.ignore_patterns("charts"))
@@ -342,7 +343,7 @@ def test_dependency_build_fails_when_chart_yaml_drifts_from_the_lock(helm, locke
     assert not (app / "charts").exists() or not list((app / "charts").glob("*.tgz"))
 
 
-@pytest.mark.parametrize("helm", HELM_VERSIONS, ids=lambda h: h.name)
+@pytest.mark.parametrize("helm", helm_matrix(), ids=lambda h: h.name)
 def test_committed_example_lock_is_in_sync_with_its_chart_yaml(helm, home, tmp_path):
     """examples/orders commits Chart.lock, as a product team must; it may not drift."""
     chart = yaml.safe_load((EXAMPLE / "Chart.yaml").read_text())
@@ -375,7 +376,7 @@ def test_lock_keeps_the_pinned_version_when_a_newer_one_is_published(
     chart_yaml = app / "Chart.yaml"
     chart_yaml.write_text(re.sub(r"(?m)^(\s*version:\s*)" + re.escape(pinned) + r"\s*$",
                                  rf"\g<1>~{major_minor}.0", chart_yaml.read_text()))
-    home.helm(PRIMARY_HELM, "dependency", "update", str(app), *registry.helm_tls_args())
+    home.helm(primary_helm(), "dependency", "update", str(app), *registry.helm_tls_args())
     assert yaml.safe_load((app / "Chart.lock").read_text())["dependencies"][0]["version"] == pinned
 
     # The platform team publishes a patch release of standard-app only.
@@ -390,10 +391,10 @@ def test_lock_keeps_the_pinned_version_when_a_newer_one_is_published(
     assert list(run.pushed) == ["standard-app"] and run.pushed["standard-app"][0] == patch
 
     shutil.rmtree(app / "charts")
-    for helm in HELM_VERSIONS:
+    for helm in helm_matrix():
         home.helm(helm, "dependency", "build", str(app), *registry.helm_tls_args())
         assert sorted(p.name for p in (app / "charts").glob("*.tgz")) == [f"standard-app-{pinned}.tgz"], helm
         shutil.rmtree(app / "charts")
-    home.helm(PRIMARY_HELM, "dependency", "update", str(app), *registry.helm_tls_args())
+    home.helm(primary_helm(), "dependency", "update", str(app), *registry.helm_tls_args())
     assert yaml.safe_load((app / "Chart.lock").read_text())["dependencies"][0]["version"] == patch
     assert sorted(p.name for p in (app / "charts").glob("*.tgz")) == [f"standard-app-{patch}.tgz"]

@@ -16,7 +16,7 @@ from types import SimpleNamespace
 import pytest
 import yaml
 
-from tests.harness.registry import (
+from tests.support.registry import (
     FaultProxy,
     HelmHome,
     make_signing_keys,
@@ -24,7 +24,7 @@ from tests.harness.registry import (
     run_publish,
     start_registry,
 )
-from tests.harness.tools import CHARTS_DIR, load_script
+from tests.support.tools import CHARTS_DIR, load_script
 
 # The chart versions in the working tree: what publish packages.
 VERSIONS = {n: str(yaml.safe_load((CHARTS_DIR / n / "Chart.yaml").read_text())["version"]) for n in ("common-lib", "standard-app")}

@@ -14,14 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.harness import gate_summary, openapi
-from tests.harness.cases import Case, case_by_name, discover_cases
-from tests.harness.findings import report
-from tests.harness.helm import HelmError
-from tests.harness.render import render_case, render_chart
-from tests.harness.semver import satisfies
-from tests.harness.tools import STANDARD_APP
-from tests.harness.edits import edit
+from chart_harness import gate_summary, openapi
+from chart_harness.cases import Case, case_by_name, discover_cases
+from chart_harness.findings import report
+from chart_harness.helm import HelmError
+from chart_harness.render import render_case, render_chart
+from chart_harness.semver import satisfies
+from tests.support.tools import STANDARD_APP
+from tests.support.edits import edit
 
 KUBE_VERSIONS = openapi.kube_versions(STANDARD_APP)
 CASES = discover_cases(STANDARD_APP)
@@ -53,14 +53,7 @@ def test_helm_agrees_where_support_starts(helm4) -> None:
     assert "kubeVersion" in refused.value.stderr or "incompatible" in refused.value.stderr
 
 
-@pytest.mark.parametrize("kube_version", KUBE_VERSIONS, ids=[f"k8s{openapi.minor(v)}" for v in KUBE_VERSIONS])
-@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-def test_documents_are_valid(case: Case, kube_version: str, helm4) -> None:
-    docs = render_case(case, helm4, kube_version=kube_version).docs
-    assert docs, f"{case.name} rendered no documents"
-    findings = openapi.validate_docs(docs, kube_version, case.name)
-    assert not findings, report(findings, f"{case.name} is not valid for Kubernetes {kube_version}")
-    gate_summary.record_openapi(case.name, kube_version, len(docs))
+from chart_harness.checks import test_openapi_strict  # noqa: E402, F401 - collected by pytest
 
 
 def test_externalsecret_v1beta1_branch_is_valid(helm4) -> None:

@@ -15,12 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.harness import checkov, gate_summary, policy
-from tests.harness.cases import discover_cases
-from tests.harness.findings import Finding, report
-from tests.harness.render import ensure_dependencies, render_case, render_chart
-from tests.harness.tools import CHARTS_DIR, STANDARD_APP
-from tests.harness.edits import edit
+from chart_harness import gate_summary, policy
+from tests.support import checkov
+from chart_harness.cases import discover_cases
+from chart_harness.findings import Finding, report
+from chart_harness.render import ensure_dependencies, render_case, render_chart
+from tests.support.tools import CHARTS_DIR, STANDARD_APP
+from tests.support.edits import edit
 
 CASES = discover_cases(STANDARD_APP)
 # The chart defaults: values.yaml plus only what has no default (the image).

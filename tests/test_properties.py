@@ -4,8 +4,8 @@ Valid draws. hypothesis-jsonschema draws values files from charts/standard-app/
 values.schema.json (each top-level section and each fixed-key object is drawn key by
 key, so a draw exercises a handful of features instead of the bare minimum). Every
 draw must end in one of two ways:
-  * rendered, and the documents keep the invariants (tests/harness/invariants.py) and
-    pass strict OpenAPI validation (tests/harness/openapi.py); or
+  * rendered, and the documents keep the invariants (src/chart_harness/invariants.py) and
+    pass strict OpenAPI validation (src/chart_harness/openapi.py); or
   * rejected by one of the chart's documented cross-field rules (common-lib.validate.*:
     "latest" tags, secret-looking env names, HPA min > max, ...), with a message that
     starts with the key path it is about.
@@ -41,12 +41,13 @@ from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
 from hypothesis.database import DirectoryBasedExampleDatabase
 
-from tests.harness import invariants, openapi
-from tests.harness.cases import discover_cases
-from tests.harness.helm import DEFAULT_KUBE_VERSION, HelmError, HelmVersion
-from tests.harness.render import render_chart
-from tests.harness.tools import CACHE_DIR, STANDARD_APP
-from tests.harness.values import as_helm_validates
+from chart_harness import invariants, openapi
+from chart_harness.cases import discover_cases
+from chart_harness.helm import HelmError, HelmVersion
+from chart_harness.settings import active
+from chart_harness.render import render_chart
+from tests.support.tools import cache_dir, STANDARD_APP
+from tests.support.values import as_helm_validates
 
 SCHEMA: dict = json.loads((STANDARD_APP / "values.schema.json").read_text(encoding="utf-8"))
 DEFINITIONS: dict = SCHEMA.get("definitions", {})
@@ -55,7 +56,7 @@ DEFAULTS: dict = yaml.safe_load((STANDARD_APP / "values.yaml").read_text(encodin
 
 # Hypothesis keeps its caches (and, locally, the failing examples) in .cache/, not in a
 # .hypothesis/ directory of the working tree.
-set_hypothesis_home_dir(str(CACHE_DIR / "hypothesis"))
+set_hypothesis_home_dir(str(cache_dir() / "hypothesis"))
 IN_CI = bool(os.environ.get("CI"))
 # Measured on 2 busy cores: ~50-200 ms per example (one Helm process each), so about
 # 25 + 3 x 6 examples keep both tests within a few seconds on a fresh cache.
@@ -63,7 +64,7 @@ VALID_EXAMPLES = 25
 MUTATED_EXAMPLES_PER_KIND = 6
 PROPERTY_SETTINGS = settings(
     derandomize=IN_CI,
-    database=None if IN_CI else DirectoryBasedExampleDatabase(str(CACHE_DIR / "hypothesis" / "examples")),
+    database=None if IN_CI else DirectoryBasedExampleDatabase(str(cache_dir() / "hypothesis" / "examples")),
     deadline=None,  # one example is a Helm process: its time varies with the machine's load
     print_blob=not IN_CI,
     report_multiple_bugs=False,  # shrink one failure well (each step is a Helm process)
@@ -324,7 +325,7 @@ def _paste(values: dict, why: str) -> str:
         f"{why}\n"
         "--- failing-values.yaml (paste this file, then run:\n"
         "    .tools/bin/helm template orders charts/standard-app -n shop "
-        f"--kube-version {DEFAULT_KUBE_VERSION} -f failing-values.yaml)\n"
+        f"--kube-version {active().kube_version} -f failing-values.yaml)\n"
         f"{values_yaml(values)}---"
     )
 
@@ -362,7 +363,7 @@ def _applicable_checks(values: dict) -> dict:
 def check_rendered(docs: list[dict], values: dict) -> list[str]:
     """Invariant violations, OpenAPI findings and lost values of one rendered draw."""
     problems = [str(v) for check in _applicable_checks(values).values() for v in check(docs, "draw")]
-    problems += [str(f) for f in openapi.validate_docs(docs, DEFAULT_KUBE_VERSION, "draw")]
+    problems += [str(f) for f in openapi.validate_docs(docs, active().kube_version, "draw")]
     problems += roundtrip_problems(docs, values)
     return problems
 

@@ -26,11 +26,11 @@ import jsonschema
 import pytest
 import yaml
 
-from tests.harness.helm import HelmError
-from tests.harness.render import render_chart
-from tests.harness.corpus import chart_schema, schema_errors
-from tests.harness.values import chart_defaults, coalesce
-from tests.harness.tools import ROOT, STANDARD_APP
+from chart_harness.helm import HelmError
+from chart_harness.render import render_chart
+from tests.support.corpus import chart_schema, schema_errors
+from tests.support.values import chart_defaults, coalesce
+from tests.support.tools import ROOT, STANDARD_APP
 
 CORPUS = ROOT / "tests" / "schema-corpus"
 _EXPECT = re.compile(r"^#\s*expect\s+(jsonschema|helm):\s*(.+?)\s*$")

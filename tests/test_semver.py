@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.harness.semver import SemVer, is_exact, satisfies
+from chart_harness.semver import SemVer, is_exact, satisfies
 
 
 def test_precedence_and_major_bumps() -> None:

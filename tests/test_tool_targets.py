@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.harness.registry import HelmHome
-from tests.harness.tools import ROOT, TOOLS_DIR, pinned_versions
+from tests.support.registry import HelmHome
+from tests.support.tools import ROOT, TOOLS_DIR, pinned_versions
 
 EVERY_TOOL = {
     "venv", "helm", "helm3", "ct", "kubeconform", "cosign", "helmfile", "checkov",

@@ -28,11 +28,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.harness import upgrade
-from tests.harness.cases import Case, discover_cases
-from tests.harness.edits import add_selector_label, edit, edit_re, rename_deployment, set_chart_version
-from tests.harness.helm import HelmVersion
-from tests.harness.tools import ROOT, STANDARD_APP
+from chart_harness import upgrade
+from chart_harness.cases import Case, discover_cases
+from tests.support.edits import add_selector_label, edit, edit_re, rename_deployment, set_chart_version
+from chart_harness.helm import HelmVersion
+from tests.support.tools import ROOT, STANDARD_APP
 
 CURRENT_CHART = Path(os.environ.get("UPGRADE_CHART") or STANDARD_APP).resolve()
 
@@ -308,7 +308,7 @@ def test_previous_release_from_git_tag(tmp_path: Path, helm4: HelmVersion) -> No
 def test_previous_release_from_registry(tmp_path: Path, helm4: HelmVersion, monkeypatch: pytest.MonkeyPatch) -> None:
     """REGISTRY set: the newest published version <= current is pulled; nothing published
     falls back to the git tag / baseline; an unreachable registry is an error."""
-    from tests.harness.registry import start_registry
+    from tests.support.registry import start_registry
 
     baseline = max(upgrade.baseline_packages().items())[1]
     reg = start_registry()

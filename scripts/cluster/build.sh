@@ -27,7 +27,7 @@ say() { printf '[cluster] %s\n' "$*" >&2; }
 k8s_version="$(awk '$1 == "k8s.io/kubernetes" { print $2; exit }' "$HERE/go.mod")"
 [[ "$k8s_version" == v1.* ]] || { say "no k8s.io/kubernetes requirement in $HERE/go.mod"; exit 1; }
 dest="$CACHE/$k8s_version"
-# Same digest as tests/harness/cluster.py build_inputs_digest().
+# Same digest as tests/support/cluster.py build_inputs_digest().
 digest="$(cat "${INPUTS[@]}" | sha256sum | cut -d' ' -f1)"
 binaries=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
 

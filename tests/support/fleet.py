@@ -1,8 +1,8 @@
 """Fleet impact: what a change to standard-app does to every service that uses it.
 
-Every service of a fleet (tests/harness/fleet_discovery.py says what a fleet holds) is
+Every service of a fleet (tests/support/fleet_discovery.py says what a fleet holds) is
 rendered with the previous release and with the chart under review
-(tests/harness/fleet_render.py). Each service then gets one verdict, the most severe
+(tests/support/fleet_render.py). Each service then gets one verdict, the most severe
 that applies:
 
     now rejected              the previous release renders it, this chart refuses the values
@@ -38,11 +38,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .explain import field_changes, index_documents
+from chart_harness.explain import field_changes, index_documents
 from .fleet_discovery import FleetError, Service, discover_fleet, shown_path
 from .fleet_render import FLEET_CACHE, Outcome, Side, render_fleet
-from .helm import HelmVersion
-from .upgrade import PreviousRelease, chart_version, compare_releases, hook_events
+from chart_harness.helm import HelmVersion
+from chart_harness.upgrade import PreviousRelease, chart_version, compare_releases, hook_events
 
 NOW_REJECTED = "now rejected"
 IMMUTABLE = "immutable-field break"

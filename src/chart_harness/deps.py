@@ -31,11 +31,18 @@ import yaml
 from . import stats
 from .files import file_lock
 from .helm import HelmVersion
-from .tools import CACHE_DIR
+from .settings import active
 from .yamlio import KubeLoader
 
-DEPS_DIR = CACHE_DIR / "deps"
-LOCK_DIR = CACHE_DIR / "locks"
+
+def deps_dir() -> Path:
+    """Where dependency builds are stored: <cache>/deps."""
+    return active().cache_dir / "deps"
+
+
+def _lock_dir() -> Path:
+    return active().cache_dir / "locks"
+
 
 
 # --- content hashing -------------------------------------------------------------------
@@ -289,7 +296,7 @@ def _build_key(chart_dir: Path) -> str | None:
 
 def _restore_build(chart_dir: Path, key: str) -> bool:
     """Put a stored build result into charts/; True if it is then current."""
-    stored = DEPS_DIR / key
+    stored = deps_dir() / key
     archives = sorted(stored.glob("*.tgz")) if stored.is_dir() else []
     if not archives:
         return False
@@ -307,10 +314,10 @@ def _restore_build(chart_dir: Path, key: str) -> bool:
 
 
 def _store_build(chart_dir: Path, key: str) -> None:
-    stored = DEPS_DIR / key
+    stored = deps_dir() / key
     if stored.is_dir():
         return
-    tmp = DEPS_DIR / f".{key}.{os.getpid()}.tmp"
+    tmp = deps_dir() / f".{key}.{os.getpid()}.tmp"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     for dep in _file_dependencies(chart_dir):
@@ -333,7 +340,7 @@ def ensure_dependencies(chart_dir: Path, helm: HelmVersion) -> None:
         ensure_dependencies(dep.source, helm)  # nested file:// dependencies first
     if dependencies_current(chart_dir):
         return
-    lock = LOCK_DIR / f"deps-{hashlib.sha256(str(chart_dir).encode()).hexdigest()[:16]}.lock"
+    lock = _lock_dir() / f"deps-{hashlib.sha256(str(chart_dir).encode()).hexdigest()[:16]}.lock"
     with file_lock(lock):
         if dependencies_current(chart_dir):
             return

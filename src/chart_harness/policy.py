@@ -5,7 +5,7 @@ PodSecurity admission controller enforces it at level "restricted" (every baseli
 control too), plus one rule of ours beyond the standard: readOnlyRootFilesystem. It
 covers every pod spec (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob)
 and every container in it: init, regular and ephemeral containers, sidecars included.
-checkov (tests/harness/checkov.py) has checks for some of these fields, but not at
+checkov (tests/support/checkov.py) has checks for some of these fields, but not at
 container level for seccomp, not for `drop: [ALL]` plus the one allowed added
 capability, nor for volume types, sysctls, AppArmor, SELinux or procMount.
 """

@@ -7,7 +7,7 @@ rule it breaks, so a reviewer can act without rerunning anything:
     minimal: Deployment/orders spec.template.spec.containers[app].securityContext.readOnlyRootFilesystem: [pss:readOnlyRootFilesystem] must be true (got missing)
     charts/common-lib/templates/_deployment.tpl:12: [hygiene:define-prefix] ...
 
-The layout matches tests/harness/invariants.py ("<case>: <Kind/name> <field>: [<rule>] <detail>").
+The layout matches src/chart_harness/invariants.py ("<case>: <Kind/name> <field>: [<rule>] <detail>").
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""One readable YAML snapshot per matrix case: tests/snapshots/<case>.yaml.
+"""One readable YAML snapshot per matrix case: <chart_snapshot_dir>/<case>.yaml.
 
 The file is canonical, so equal renders always give byte-identical files:
   * documents sorted by kind (Helm's install order, unknown kinds after it,
@@ -13,7 +13,7 @@ The file is canonical, so equal renders always give byte-identical files:
 
 syrupy drives the workflow (compare, or write under --snapshot-update); this
 extension decides where the file lives, what it looks like and how a mismatch
-is explained (tests/harness/explain.py). syrupy's own unused-snapshot detection
+is explained (src/chart_harness/explain.py). syrupy's own unused-snapshot detection
 assumes one snapshot directory per test module and file names derived from test
 names; neither holds here, so discovery is switched off for this extension and
 tests/test_snapshots.py checks the snapshot files against the matrix instead
@@ -28,15 +28,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pytest
 from syrupy.data import SnapshotCollections
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
 from .cases import Case
 from .explain import explain
 from .files import atomic_write_text
-from .helm import DEFAULT_KUBE_VERSION, DEFAULT_NAMESPACE, DEFAULT_RELEASE
-from .tools import ROOT
+from .errors import HarnessError
+from .settings import active
 from .yamlio import dump, load_documents
 
 if TYPE_CHECKING:
@@ -44,8 +43,11 @@ if TYPE_CHECKING:
     from syrupy.location import PyTestLocation
     from syrupy.types import SnapshotIndex
 
-SNAPSHOT_DIRNAME = "snapshots"  # next to the test module: tests/snapshots/
-UPDATE_ENV = "HARNESS_SNAPSHOT_UPDATE"  # set by scripts/update-snapshots.sh only
+UPDATE_ENV = "HARNESS_SNAPSHOT_UPDATE"  # set only by the chart_snapshot_update command
+
+
+class SnapshotMismatch(HarnessError, AssertionError):
+    """A case renders differently from its snapshot (or has none); the message explains it."""
 
 # Helm's install order (pkg/release/util/kind_sorter.go); kinds not listed sort after it.
 KIND_ORDER = (
@@ -125,10 +127,11 @@ def header(case: Case | None) -> str:
     if case is None:
         return "# Rendered documents. Regenerate with `make snapshots`; never edit by hand.\n"
     chart = case.chart_dir.name
+    settings = active()
     return (
         f"# Matrix case {case.name!r}: charts/{chart} rendered with ci/{case.values_file.name}\n"
-        f"# (release {DEFAULT_RELEASE!r}, namespace {DEFAULT_NAMESPACE!r}, "
-        f"--kube-version {DEFAULT_KUBE_VERSION}).\n"
+        f"# (release {settings.release_for(case.chart_dir)!r}, namespace {settings.namespace!r}, "
+        f"--kube-version {settings.kube_version}).\n"
         "# Helm 4 and Helm 3 must both render exactly these documents.\n"
         "# Never edit by hand: run `make snapshots` and review the diff (docs/snapshots.md).\n"
     )
@@ -173,7 +176,7 @@ def _case_of(test_location: PyTestLocation) -> Case:
 
 
 class ManifestSnapshotExtension(SingleFileSnapshotExtension):
-    """syrupy extension: tests/snapshots/<case>.yaml holding the case's documents."""
+    """syrupy extension: <chart_snapshot_dir>/<case>.yaml holding the case's documents."""
 
     file_extension = "yaml"
     _write_mode = WriteMode.TEXT
@@ -189,7 +192,7 @@ class ManifestSnapshotExtension(SingleFileSnapshotExtension):
 
     @classmethod
     def dirname(cls, *, test_location: PyTestLocation) -> str:
-        return str(Path(test_location.filepath).parent / SNAPSHOT_DIRNAME)
+        return str(active().snapshot_dir)
 
     @classmethod
     def discovery_dirname(cls, *, test_location: PyTestLocation) -> str:
@@ -222,8 +225,8 @@ class ManifestSnapshotExtension(SingleFileSnapshotExtension):
 def assert_matches_snapshot(snapshot: SnapshotAssertion, manifests: CaseManifests) -> None:
     """Compare (or, under `make snapshots`, write) a case's snapshot.
 
-    A mismatch fails with the per-resource, per-field explanation and a unified
-    diff, via pytest.fail so that pytest never truncates it.
+    A mismatch raises SnapshotMismatch with the per-resource, per-field explanation
+    and a unified diff; the plugin prints it whole, without a traceback.
     """
     if snapshot == manifests:
         return
@@ -232,23 +235,21 @@ def assert_matches_snapshot(snapshot: SnapshotAssertion, manifests: CaseManifest
         raise result.exception
     location = _relative(result.snapshot_location)
     if result.recalled_data is None:
-        pytest.fail(
+        raise SnapshotMismatch(
             f"missing snapshot {location} for matrix case {manifests.case.name!r}: "
-            "run `make snapshots`, review the new file and commit it",
-            pytrace=False,
+            f"run `{active().snapshot_update}`, review the new file and commit it"
         )
     lines = explain_snapshot(str(result.recalled_data), str(result.asserted_data), location)
-    pytest.fail(
+    raise SnapshotMismatch(
         "\n".join(
             [
-                f"{location} does not match what charts/{manifests.case.chart_dir.name} renders "
+                f"{location} does not match what {active().shown(manifests.case.chart_dir)} renders "
                 f"for case {manifests.case.name!r} (snapshot -> rendered now):",
                 *lines,
                 "",
-                "If the change is intended, run `make snapshots` and commit the updated snapshot.",
+                f"If the change is intended, run `{active().snapshot_update}` and commit the updated snapshot.",
             ]
-        ),
-        pytrace=False,
+        )
     )
 
 
@@ -287,10 +288,7 @@ def compatibility_report(
 
 
 def _relative(location: str) -> str:
-    try:
-        return str(Path(location).resolve().relative_to(ROOT))
-    except ValueError:
-        return location
+    return active().shown(location)
 
 
 def update_refusal(
@@ -298,21 +296,21 @@ def update_refusal(
 ) -> str | None:
     """Why a snapshot update must not run here, or None if it may.
 
-    Snapshots are reviewed artefacts: they are rewritten only by a person running
-    `make snapshots`, serially, never by CI and never by a bare pytest flag.
+    Snapshots are reviewed artefacts: they are rewritten only by a person running the
+    chart_snapshot_update command, serially, never by CI and never by a bare pytest flag.
     """
     if not updating:
         return None
+    command = active().snapshot_update
     ci = env.get("CI", "")
     if ci and ci.lower() not in ("0", "false", "no"):
         return (
             f"snapshot updates are refused under CI={ci}: CI checks snapshots, "
-            "a person updates them with `make snapshots` and commits the result"
+            f"a person updates them with `{command}` and commits the result"
         )
     if env.get(UPDATE_ENV) != "1":
         return (
-            "update snapshots with `make snapshots` (scripts/update-snapshots.sh), "
-            "not with a bare `pytest --snapshot-update`"
+            f"update snapshots with `{command}`, not with a bare `pytest --snapshot-update`"
         )
     if parallel:
         return "snapshot updates run serially: drop -n/--numprocesses (pytest-xdist)"

@@ -1,4 +1,4 @@
-"""Server-side admission checks against the throwaway control plane (tests/harness/cluster.py):
+"""Server-side admission checks against the throwaway control plane (tests/support/cluster.py):
 a strict server-side dry run of rendered documents, and of a Pod made from every pod
 template, collecting rejections and warnings (Pod Security's `warn` mode reports a
 workload whose pods the `enforce` mode would reject). Used by tests/test_drills.py and

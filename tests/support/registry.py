@@ -35,8 +35,8 @@ from pathlib import Path
 
 import pytest
 
-from . import stats
-from .helm import HelmVersion
+from chart_harness import stats
+from chart_harness.helm import HelmVersion
 from .tools import ROOT, require_tool
 
 PUBLISH_SH = ROOT / "scripts" / "publish.sh"
@@ -120,8 +120,7 @@ class HelmHome:
 
     def helm(self, helm: HelmVersion, *args: str, input: str | None = None,
              check: bool = True, cwd: Path | None = None) -> subprocess.CompletedProcess:
-        helm.ensure()  # installed, and the pinned version
-        binary = require_tool(helm.tool)
+        binary = helm.ensure().binary
         started = time.perf_counter()
         proc = self._run([str(binary), *args], input=input, check=False, cwd=cwd, what=helm.label)
         words = [a for a in args[:2] if not a.startswith("-")]

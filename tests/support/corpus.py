@@ -36,12 +36,12 @@ from pathlib import Path
 import jsonschema
 import yaml
 
-from .files import atomic_write_text
-from .tools import CACHE_DIR, STANDARD_APP
+from chart_harness.files import atomic_write_text
+from .tools import cache_dir, STANDARD_APP
 from .values import chart_defaults, coalesce
 
 SCHEMA_FILE = STANDARD_APP / "values.schema.json"
-GENERATED_DIR = CACHE_DIR / "adversarial"
+GENERATED_DIR = cache_dir() / "adversarial"
 
 
 @cache

@@ -32,8 +32,8 @@ from typing import Any
 
 import yaml
 
-from .findings import Finding
-from .semver import is_exact
+from chart_harness.findings import Finding
+from chart_harness.semver import is_exact
 from .tools import ROOT
 
 MAX_CONDITIONALS = 15

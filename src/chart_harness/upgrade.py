@@ -18,7 +18,7 @@ Pieces (each usable on its own):
     UpgradeReport.problems()     breaking findings are allowed only after a major bump
     package_baseline()           `helm package` the chart into tests/baselines/ (after a release)
 
-Rendering goes through the shared render cache (tests.harness.render.render_chart).
+Rendering goes through the shared render cache (chart_harness.render.render_chart).
 """
 
 from __future__ import annotations
@@ -40,16 +40,27 @@ import yaml
 
 from .cases import Case, discover_cases
 from .files import file_lock
-from .helm import DEFAULT_NAMESPACE, HelmError, HelmVersion
+from .helm import HelmError, HelmVersion
 from .render import ensure_dependencies, render_chart
 from .semver import SemVer
-from .tools import CACHE_DIR, ROOT
+from .settings import active
 from .yamlio import KubeLoader
 
 CHART_NAME = "standard-app"
-BASELINES_DIR = ROOT / "tests" / "baselines"
-UPGRADE_CACHE = CACHE_DIR / "upgrade"
 TAG_PREFIX = f"{CHART_NAME}-"
+
+
+def baselines_dir() -> Path:
+    """The committed previous-release packages (the chart_baselines option)."""
+    configured = active().baselines
+    if configured is None:
+        raise PreviousReleaseError("the chart_baselines option names no directory of previous-release packages")
+    return configured
+
+
+def upgrade_cache() -> Path:
+    """Unpacked previous releases: <cache>/upgrade."""
+    return active().cache_dir / "upgrade"
 
 
 def chart_metadata(chart: Path) -> dict:
@@ -105,15 +116,16 @@ def _materialise_package(package: Path, name: str = CHART_NAME) -> Path:
     working tree. Content-addressed: the same package is unpacked once, ever.
     """
     digest = hashlib.sha256(package.read_bytes()).hexdigest()[:24]
-    UPGRADE_CACHE.mkdir(parents=True, exist_ok=True)
-    target = UPGRADE_CACHE / f"package-{digest}"
+    cache = upgrade_cache()
+    cache.mkdir(parents=True, exist_ok=True)
+    target = cache / f"package-{digest}"
     chart = target / name
     if (chart / "Chart.yaml").is_file():
         return chart
-    with file_lock(UPGRADE_CACHE / f"package-{digest}.lock"):
+    with file_lock(cache / f"package-{digest}.lock"):
         if (chart / "Chart.yaml").is_file():
             return chart
-        staging = Path(tempfile.mkdtemp(prefix=f".package-{digest}.", dir=UPGRADE_CACHE))
+        staging = Path(tempfile.mkdtemp(prefix=f".package-{digest}.", dir=cache))
         try:
             with tarfile.open(package, "r:gz") as tar:
                 tar.extractall(staging, filter="data")
@@ -232,11 +244,12 @@ def newest_at_most(versions: Iterable[SemVer], current: SemVer) -> SemVer | None
     return max(candidates) if candidates else None
 
 
-def from_git_tag(repo: Path, current: SemVer, workdir: Path = UPGRADE_CACHE) -> PreviousRelease | None:
+def from_git_tag(repo: Path, current: SemVer, workdir: Path | None = None) -> PreviousRelease | None:
     """The newest tag standard-app-<version> with version <= current, via `git archive`.
 
     The tagged charts/ tree is unpacked into workdir/git-<commit>/ once (cached by commit).
     """
+    workdir = workdir or upgrade_cache()
     tags = released_tags(repo)
     version = newest_at_most(tags, current)
     if version is None:
@@ -279,7 +292,8 @@ def from_git_tag(repo: Path, current: SemVer, workdir: Path = UPGRADE_CACHE) -> 
     return PreviousRelease(chart, version, f"git tag {tag} ({commit[:12]})")
 
 
-def baseline_packages(baselines: Path = BASELINES_DIR) -> dict[SemVer, Path]:
+def baseline_packages(baselines: Path | None = None) -> dict[SemVer, Path]:
+    baselines = baselines or baselines_dir()
     found = {}
     for package in baselines.glob(f"{CHART_NAME}-*.tgz"):
         version = chart_version(package)
@@ -290,18 +304,14 @@ def baseline_packages(baselines: Path = BASELINES_DIR) -> dict[SemVer, Path]:
     return found
 
 
-def from_baseline(current: SemVer, baselines: Path = BASELINES_DIR) -> PreviousRelease | None:
+def from_baseline(current: SemVer, baselines: Path | None = None) -> PreviousRelease | None:
     """The newest committed baseline package with version <= current."""
     packages = baseline_packages(baselines)
     version = newest_at_most(packages, current)
     if version is None:
         return None
     package = packages[version]
-    try:
-        shown = package.relative_to(ROOT)
-    except ValueError:
-        shown = package
-    return PreviousRelease(_materialise_package(package), version, f"baseline {shown}")
+    return PreviousRelease(_materialise_package(package), version, f"baseline {active().shown(package)}")
 
 
 def previous_release(
@@ -309,9 +319,9 @@ def previous_release(
     helm: HelmVersion,
     *,
     registry: str | None = None,
-    repo: Path | None = ROOT,
-    baselines: Path = BASELINES_DIR,
-    workdir: Path = UPGRADE_CACHE,
+    repo: Path | None = None,
+    baselines: Path | None = None,
+    workdir: Path | None = None,
 ) -> PreviousRelease:
     """The release to compare with: registry, else git tag, else committed baseline.
 
@@ -320,6 +330,7 @@ def previous_release(
     that very release (and a breaking one then needs a version bump).
     """
     current = chart_version(current_chart)
+    workdir = workdir or upgrade_cache()
     tried = []
     if registry:
         workdir.mkdir(parents=True, exist_ok=True)
@@ -652,9 +663,10 @@ _DELETE_CONSEQUENCE = {
 
 
 def compare_releases(
-    case: str, old_docs: Iterable[Mapping], new_docs: Iterable[Mapping], namespace: str = DEFAULT_NAMESPACE
+    case: str, old_docs: Iterable[Mapping], new_docs: Iterable[Mapping], namespace: str | None = None
 ) -> list[Finding]:
     """Every change between two renders of one release that a live upgrade would feel."""
+    namespace = namespace or active().namespace
     old_objects: dict[Key, Mapping] = {}
     new_objects: dict[Key, Mapping] = {}
     old_hooks: dict[Key, Mapping] = {}
@@ -809,14 +821,11 @@ class UpgradeReport:
 
 
 def _display(path: Path) -> str:
-    try:
-        return str(Path(path).resolve().relative_to(ROOT))
-    except ValueError:
-        return str(path)
+    return active().shown(path)
 
 
 def check_case(
-    case: Case, previous: PreviousRelease, current_chart: Path, helm: HelmVersion, namespace: str = DEFAULT_NAMESPACE
+    case: Case, previous: PreviousRelease, current_chart: Path, helm: HelmVersion, namespace: str | None = None
 ) -> CaseResult:
     """Render one case with the previous release (install) and the current chart (upgrade)."""
     try:
@@ -858,8 +867,9 @@ def check_upgrade(
     return report
 
 
-def package_baseline(chart: Path, helm: HelmVersion, baselines: Path = BASELINES_DIR) -> Path:
-    """`helm package` the chart into tests/baselines/ (after a release): the new baseline."""
+def package_baseline(chart: Path, helm: HelmVersion, baselines: Path | None = None) -> Path:
+    """`helm package` the chart into the baselines directory (after a release): the new baseline."""
+    baselines = baselines or baselines_dir()
     baselines.mkdir(parents=True, exist_ok=True)
     ensure_dependencies(Path(chart), helm)
     with tempfile.TemporaryDirectory() as tmp:

@@ -1,12 +1,12 @@
 """The Helm runner: the version matrix, isolated Helm homes, explicit render flags.
 
 Every Helm process of the suite goes through HelmVersion.run(), which
-  * uses the pinned binary from .tools/bin (never the one on PATH),
+  * uses the binary the chart_helm option names (a bare name is looked up on PATH),
   * gives each Helm version its own HELM_CONFIG_HOME / HELM_CACHE_HOME /
-    HELM_DATA_HOME under .cache/helm/<version>/ and drops every inherited HELM_*
+    HELM_DATA_HOME under <cache>/helm/<name>/ and drops every inherited HELM_*
     variable and KUBECONFIG, so a developer's repositories, plugins, registry
     logins or kube context can never change a render,
-  * records the process for the terminal summary (tests/harness/stats.py),
+  * records the process for the terminal summary (stats.py),
   * raises HelmError, carrying the command and Helm's stderr, when Helm fails.
 
 `helm template` always gets an explicit release name, namespace and
@@ -16,6 +16,7 @@ kube version compiled into the binary, which differs between Helm 3 and Helm 4.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -27,17 +28,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
+import shutil
 
 from . import stats
+from .errors import ToolMissing
 from .files import atomic_write_text
-from .tools import CACHE_DIR, ROOT, pinned_versions, require_tool, tool_path
-
-DEFAULT_KUBE_VERSION = "1.34.0"
-DEFAULT_RELEASE = "orders"
-DEFAULT_NAMESPACE = "shop"
-
-HELM_HOMES = CACHE_DIR / "helm"
+from .settings import active
 
 _KUBE_VERSION = re.compile(r"^v?\d+\.\d+(\.\d+)?$")
 
@@ -70,12 +66,16 @@ class HelmVersion:
     """One Helm binary of the version matrix."""
 
     name: str  # pytest id and short name: "helm4", "helm3"
-    tool: str  # file name in .tools/bin
-    version: str  # pinned version from scripts/versions.env, e.g. "v4.3.1"
+    location: Path  # as configured: a path, or a bare command name looked up on PATH
     primary: bool  # the primary version's output is what the snapshots record
 
     def __str__(self) -> str:
         return self.label
+
+    @property
+    def version(self) -> str:
+        """What the binary reports, e.g. "v4.3.1" (memoised; see _binary_identity)."""
+        return _binary_identity(self)["version"]
 
     @property
     def label(self) -> str:
@@ -84,12 +84,23 @@ class HelmVersion:
 
     @property
     def binary(self) -> Path:
-        return tool_path(self.tool)
+        """The executable; ToolMissing, naming the chart_helm entry, if there is none."""
+        if len(self.location.parts) == 1:
+            found = shutil.which(str(self.location))
+            path = Path(found) if found else None
+        else:
+            path = self.location if self.location.is_file() and os.access(self.location, os.X_OK) else None
+        if path is None:
+            raise ToolMissing(
+                f"Helm {self.name!r} is not installed at {active().shown(self.location)} "
+                f"(chart_helm = {self.name}={self.location})"
+            )
+        return path
 
     @property
     def home(self) -> Path:
-        """The isolated Helm home of this version: .cache/helm/<version>/."""
-        return HELM_HOMES / self.version
+        """The isolated Helm home of this version: <cache>/helm/<name>/."""
+        return active().cache_dir / "helm" / self.name
 
     def env(self) -> dict[str, str]:
         """The environment of every Helm process of this version."""
@@ -106,8 +117,8 @@ class HelmVersion:
         return env
 
     def ensure(self) -> HelmVersion:
-        """Fail the test with a fix if the binary is missing or not the pinned version."""
-        _ensure(self)
+        """Raise ToolMissing if the binary is missing; returns self."""
+        _binary_identity(self)
         return self
 
     def sha256(self) -> str:
@@ -123,7 +134,7 @@ class HelmVersion:
         timeout: float = 120,
     ) -> subprocess.CompletedProcess[str]:
         """Run `helm <args>` in this version's isolated home; raise HelmError on failure."""
-        binary = require_tool(self.tool)
+        binary = self.binary
         command = [str(binary), *args]
         for sub in ("config", "cache", "data"):
             (self.home / sub).mkdir(parents=True, exist_ok=True)
@@ -140,16 +151,18 @@ class HelmVersion:
         stats.record_call(
             stats.HelmCall(
                 helm=self.name,
-                version=self.version,
+                version=_IDENTITIES.get(str(binary), {}).get("version")
+                or (proc.stdout.strip() if args[:1] == ["version"] and proc.returncode == 0 else "?"),
                 subcommand=_subcommand(args),
                 seconds=time.perf_counter() - started,
                 returncode=proc.returncode,
             )
         )
         if check and proc.returncode != 0:
+            known = _IDENTITIES.get(str(binary))
             raise HelmError(
-                helm=self.label,
-                command=display_command(self.tool, args),
+                helm=f"Helm {known['version'].lstrip('v')}" if known else f"Helm ({self.name})",
+                command=display_command(self, args),
                 returncode=proc.returncode,
                 stderr=proc.stderr,
                 stdout=proc.stdout,
@@ -162,13 +175,18 @@ def template_args(
     *,
     values_files: Iterable[str | os.PathLike[str]] = (),
     set_values: Iterable[str] = (),
-    release: str = DEFAULT_RELEASE,
-    namespace: str = DEFAULT_NAMESPACE,
-    kube_version: str = DEFAULT_KUBE_VERSION,
+    release: str | None = None,
+    namespace: str | None = None,
+    kube_version: str | None = None,
     api_versions: Iterable[str] = (),
     is_upgrade: bool = False,
 ) -> list[str]:
-    """The `helm template` argument list; identical for Helm 3 and Helm 4."""
+    """The `helm template` argument list; identical for Helm 3 and Helm 4.
+    release, namespace and kube_version default to the chart_* settings."""
+    settings = active()
+    release = release or settings.release_for(Path(chart_dir))
+    namespace = namespace or settings.namespace
+    kube_version = kube_version or settings.kube_version
     if not _KUBE_VERSION.match(kube_version):
         raise ValueError(f"kube_version must look like 1.34.0, got {kube_version!r}")
     if isinstance(set_values, str) or isinstance(api_versions, str):
@@ -199,15 +217,12 @@ def _subcommand(args: Sequence[str]) -> str:
     return words[0] if words else "?"
 
 
-def display_command(tool: str, args: Sequence[str]) -> list[str]:
-    """The command as a person would type it from the repository root."""
-    shown = []
-    for arg in args:
-        try:
-            shown.append(str(Path(arg).relative_to(ROOT)) if os.path.isabs(arg) else arg)
-        except ValueError:
-            shown.append(arg)
-    return [f".tools/bin/{tool}", *shown]
+def display_command(helm: HelmVersion, args: Sequence[str]) -> list[str]:
+    """The command as a person would type it from the rootdir."""
+    settings = active()
+    shown = [settings.shown(arg) if os.path.isabs(arg) else arg for arg in args]
+    location = helm.location
+    return [settings.shown(location) if location.is_absolute() else str(location), *shown]
 
 
 def _stat_signature(path: Path) -> list[int]:
@@ -221,13 +236,13 @@ _IDENTITIES: dict[str, dict[str, str]] = {}
 def _binary_identity(helm: HelmVersion) -> dict[str, str]:
     """{"sha256": ..., "version": ...} of the binary, memoised on disk by stat.
 
-    Hashing both binaries costs ~0.15 s; the memo in .cache/helm/<version>/binary.json
+    Hashing both binaries costs ~0.15 s; the memo in <cache>/helm/<name>/binary.json
     is keyed by device, inode, size, mtime and ctime, so replacing the binary
     (make tools writes a new file) always recomputes it.
     """
-    if helm.name in _IDENTITIES:
-        return _IDENTITIES[helm.name]
-    binary = require_tool(helm.tool)
+    binary = helm.binary
+    if str(binary) in _IDENTITIES:
+        return _IDENTITIES[str(binary)]
     signature = _stat_signature(binary)
     memo_path = helm.home / "binary.json"
     try:
@@ -240,31 +255,25 @@ def _binary_identity(helm: HelmVersion) -> dict[str, str]:
         reported = helm.run(["version", "--template", "{{ .Version }}"]).stdout.strip()
         memo = {"stat": signature, "sha256": digest, "version": reported}
         atomic_write_text(memo_path, json.dumps(memo, indent=2) + "\n")
-    _IDENTITIES[helm.name] = memo
+    _IDENTITIES[str(binary)] = memo
     return memo
 
 
-def _ensure(helm: HelmVersion) -> None:
-    require_tool(helm.tool)
-    reported = _binary_identity(helm)["version"]
-    if reported != helm.version:
-        pytest.fail(
-            f".tools/bin/{helm.tool} is Helm {reported}, but scripts/versions.env pins "
-            f"{helm.version}: run `make tools`",
-            pytrace=False,
-        )
+def helm_matrix() -> tuple[HelmVersion, ...]:
+    """The Helm matrix of the chart_helm option; the first entry is primary."""
+    return _matrix(active().helm)
 
 
-def _matrix() -> tuple[HelmVersion, ...]:
-    pinned = pinned_versions()
-    return (
-        HelmVersion(name="helm4", tool="helm", version=pinned["HELM4_VERSION"], primary=True),
-        HelmVersion(name="helm3", tool="helm3", version=pinned["HELM3_VERSION"], primary=False),
-    )
+def primary_helm() -> HelmVersion:
+    """The primary Helm (its output is what the snapshots record)."""
+    return helm_matrix()[0]
 
 
-# The version matrix: Helm 4 is primary (its output is the snapshot), Helm 3 is
-# the compatibility target that must render exactly the same documents.
-HELM_VERSIONS: tuple[HelmVersion, ...] = _matrix()
-PRIMARY_HELM: HelmVersion = HELM_VERSIONS[0]
-COMPAT_HELMS: tuple[HelmVersion, ...] = tuple(v for v in HELM_VERSIONS if not v.primary)
+def compat_helms() -> tuple[HelmVersion, ...]:
+    """The other versions, which must render exactly the same documents."""
+    return helm_matrix()[1:]
+
+
+@functools.cache
+def _matrix(entries) -> tuple[HelmVersion, ...]:  # noqa: ANN001 - tuple of settings.HelmBinary
+    return tuple(HelmVersion(name=e.name, location=e.path, primary=e.primary) for e in entries)

@@ -2,7 +2,7 @@
 
 Register it once, in tests/conftest.py:
 
-    pytest_plugins = ["tests.harness.gate_summary"]
+    pytest_plugins = ["chart_harness.gate_summary"]
 
 Tests record what they validated (record_openapi, record_checkov, record_pss); at the
 end of the run the summary prints, e.g.

@@ -25,12 +25,12 @@ from typing import Any
 
 import yaml
 
-from .files import atomic_write_text, file_lock
-from .findings import Finding, field_path, resource_id
-from .tools import CACHE_DIR, ROOT, require_tool
+from chart_harness.files import atomic_write_text, file_lock
+from chart_harness.findings import Finding, field_path, resource_id
+from .tools import cache_dir, ROOT, require_tool
 
 SKIPS_FILE = ROOT / "tests" / "policy" / "checkov-skips.yaml"
-CHECKOV_CACHE = CACHE_DIR / "checkov"
+CHECKOV_CACHE = cache_dir() / "checkov"
 CHECKOV_CACHE_FORMAT = 2
 # Every check of the kubernetes framework, offline (--skip-download), JSON with passed checks
 # too (no --quiet), exit 0 on findings (--soft-fail): the tests decide what fails.
@@ -211,7 +211,7 @@ def run_checkov(directory: Path, releases: Mapping[str, Sequence[Doc]], skips: l
     key = digest.hexdigest()
     cache = CHECKOV_CACHE / f"{key}.json"
     cached = True
-    with file_lock(CACHE_DIR / "locks" / "checkov.lock"):
+    with file_lock(cache_dir() / "locks" / "checkov.lock"):
         try:
             raw = json.loads(cache.read_text(encoding="utf-8"))
         except (FileNotFoundError, ValueError):

@@ -32,14 +32,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 
 from .findings import Finding, field_path, resource_id
 from .semver import satisfies
-from .tools import ROOT
+from .errors import ToolMissing
+from .settings import active
 
-CUSTOM_SCHEMA_DIR = ROOT / "tests" / "openapi"
 RULE = "openapi"
 
 # --- Kubernetes versions ---------------------------------------------------------------
@@ -51,15 +50,14 @@ def schema_root() -> Path:
     try:
         import kubernetes_validate  # noqa: PLC0415 - only the gate needs it
     except ImportError:
-        pytest.fail(
+        raise ToolMissing(
             "kubernetes-validate is not installed in this Python environment "
-            "(it ships the Kubernetes OpenAPI schemas): run `make tools` and run the "
-            "tests with .tools/venv/bin/pytest",
-            pytrace=False,
-        )
+            "(it ships the Kubernetes OpenAPI schemas): install the plugin's dependencies "
+            "into the environment that runs pytest"
+        ) from None
     root = Path(kubernetes_validate.__file__).parent / "kubernetes-json-schema"
     if not root.is_dir():
-        pytest.fail(f"{root} is missing: reinstall kubernetes-validate with `make tools`", pytrace=False)
+        raise ToolMissing(f"{root} is missing: reinstall kubernetes-validate")
     return root
 
 
@@ -85,7 +83,10 @@ def chart_kube_constraint(chart_dir: Path) -> str:
 
 
 def kube_versions(chart_dir: Path) -> list[str]:
-    """The Kubernetes versions to validate against, e.g. ['1.29.0', ..., '1.37.0']."""
+    """The Kubernetes versions to validate against, e.g. ['1.29.0', ..., '1.37.0']:
+    chart_kube_versions if set, else every offline minor the chart's kubeVersion allows."""
+    if active().kube_versions:
+        return list(active().kube_versions)
     constraint = chart_kube_constraint(chart_dir)
     return [f"{a}.{b}.0" for a, b in offline_minors() if satisfies(constraint, (a, b, 0))]
 
@@ -115,13 +116,14 @@ def _k8s_registry(kube_version: str):
 
 @functools.cache
 def custom_schemas() -> dict[tuple[str, str], dict]:
-    """(apiVersion, kind) -> schema, from tests/openapi/*.json."""
+    """(apiVersion, kind) -> schema, from <chart_crd_schemas>/*.json."""
     schemas: dict[tuple[str, str], dict] = {}
-    for path in sorted(CUSTOM_SCHEMA_DIR.glob("*.json")):
+    directory = active().crd_schemas
+    for path in sorted(directory.glob("*.json")) if directory else []:
         schema = json.loads(path.read_text(encoding="utf-8"))
         gvks = schema.get("x-kubernetes-group-version-kind")
         if not gvks:
-            raise AssertionError(f"{path.relative_to(ROOT)}: needs x-kubernetes-group-version-kind")
+            raise AssertionError(f"{active().shown(path)}: needs x-kubernetes-group-version-kind")
         for gvk in gvks:
             api_version = f"{gvk['group']}/{gvk['version']}" if gvk["group"] else gvk["version"]
             schemas[(api_version, gvk["kind"])] = schema

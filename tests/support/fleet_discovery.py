@@ -26,8 +26,8 @@ from pathlib import Path
 import yaml
 
 from .tools import ROOT
-from .upgrade import CHART_NAME
-from .yamlio import KubeLoader
+from chart_harness.upgrade import CHART_NAME
+from chart_harness.yamlio import KubeLoader
 
 FLEET_FILE = "fleet.yaml"
 DEFAULT_NAMESPACE = "default"

@@ -1,4 +1,4 @@
-"""Where the pinned tools live, and a helpful failure when one is missing.
+"""This repository's layout: where the pinned tools live, and the chart directories.
 
 Every binary comes from `make tools` (scripts/tools.sh) and lives in .tools/bin;
 the suite never falls back to whatever happens to be on PATH, so a test run
@@ -11,19 +11,23 @@ import os
 from functools import cache
 from pathlib import Path
 
-import pytest
+from chart_harness.errors import ToolMissing
+from chart_harness.settings import active
 
 ROOT = Path(__file__).resolve().parents[2]
 TOOLS_DIR = ROOT / ".tools"
 TOOLS_BIN = TOOLS_DIR / "bin"
 VENV_BIN = TOOLS_DIR / "venv" / "bin"
-# Render cache and Helm homes. HARNESS_CACHE_DIR moves them (the benchmark uses a
-# fresh directory to measure a cold cache without disturbing the shared one).
-CACHE_DIR = Path(os.environ.get("HARNESS_CACHE_DIR") or ROOT / ".cache").resolve()
 VERSIONS_ENV = ROOT / "scripts" / "versions.env"
 CHARTS_DIR = ROOT / "charts"
 STANDARD_APP = CHARTS_DIR / "standard-app"
 COMMON_LIB = CHARTS_DIR / "common-lib"
+
+
+def cache_dir() -> Path:
+    """The harness's cache (chart_cache_dir; HARNESS_CACHE_DIR moves it, as the benchmark
+    does to measure a cold cache without disturbing the shared one)."""
+    return active().cache_dir
 
 
 def tool_path(name: str) -> Path:
@@ -32,13 +36,10 @@ def tool_path(name: str) -> Path:
 
 
 def require_tool(name: str) -> Path:
-    """Path of an installed, executable tool; fails the test with a fix if absent."""
+    """Path of an installed, executable tool; ToolMissing, with the fix, if absent."""
     path = tool_path(name)
     if not (path.is_file() and os.access(path, os.X_OK)):
-        pytest.fail(
-            f"{name} is not installed at {path.relative_to(ROOT)}: run `make tools`",
-            pytrace=False,
-        )
+        raise ToolMissing(f"{name} is not installed at {path.relative_to(ROOT)}: run `make tools`")
     return path
 
 

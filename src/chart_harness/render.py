@@ -32,19 +32,19 @@ from .cases import Case
 from .deps import file_sha256, hash_json, chart_digest, dependencies_current, ensure_dependencies
 from .files import atomic_write_text, file_lock
 from .helm import (
-    DEFAULT_KUBE_VERSION,
-    DEFAULT_NAMESPACE,
-    DEFAULT_RELEASE,
     HelmError,
     HelmVersion,
     display_command,
     template_args,
 )
-from .tools import CACHE_DIR
+from .settings import active
 from .yamlio import load_manifest
 
-RENDER_DIR = CACHE_DIR / "renders"
-LOCK_DIR = CACHE_DIR / "locks"
+
+def render_dir() -> Path:
+    """Where render-cache entries are stored: <cache>/renders."""
+    return active().cache_dir / "renders"
+
 # Bump when the entry layout or the way a render is produced changes.
 CACHE_FORMAT = 1
 
@@ -101,17 +101,23 @@ def render_chart(
     helm: HelmVersion,
     values_files: Iterable[str | os.PathLike[str]] = (),
     set_values: Iterable[str] = (),
-    release: str = DEFAULT_RELEASE,
-    namespace: str = DEFAULT_NAMESPACE,
-    kube_version: str = DEFAULT_KUBE_VERSION,
+    release: str | None = None,
+    namespace: str | None = None,
+    kube_version: str | None = None,
     api_versions: Iterable[str] = (),
     is_upgrade: bool = False,
 ) -> RenderResult:
-    """`helm template`, cached. Raises HelmError (with .stderr) when Helm fails."""
+    """`helm template`, cached. Raises HelmError (with .stderr) when Helm fails.
+
+    release, namespace and kube_version default to the chart_* settings."""
     helm.ensure()
     chart = Path(chart_dir).resolve()
     if not (chart / "Chart.yaml").is_file():
         raise FileNotFoundError(f"{chart} is not a chart: it has no Chart.yaml")
+    settings = active()
+    release = release or settings.release_for(chart)
+    namespace = namespace or settings.namespace
+    kube_version = kube_version or settings.kube_version
     values = [Path(v).resolve() for v in values_files]
     set_values, api_versions = list(set_values), list(api_versions)
     args = template_args(
@@ -139,17 +145,17 @@ def render_chart(
             "is_upgrade": is_upgrade,
         }
     )
-    command = display_command(helm.tool, args)
+    command = display_command(helm, args)
 
     if key in _MEMORY:
         stats.record_cache("memory")
         return _result(key, helm, command, cached=True)
 
-    entry_path = RENDER_DIR / f"{key}.json"
+    entry_path = render_dir() / f"{key}.json"
     fresh = False
     entry = _read_entry(entry_path)
     if entry is None:
-        with file_lock(LOCK_DIR / f"render-{key}.lock"):
+        with file_lock(active().cache_dir / "locks" / f"render-{key}.lock"):
             entry = _read_entry(entry_path)  # another process may have just rendered it
             if entry is None:
                 entry, fresh = _render(helm, args), True

@@ -7,7 +7,7 @@ from functools import cache
 
 import yaml
 
-from tests.harness.tools import STANDARD_APP
+from tests.support.tools import STANDARD_APP
 
 
 @cache

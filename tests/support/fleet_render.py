@@ -26,16 +26,16 @@ from pathlib import Path
 
 import yaml
 
-from .deps import chart_digest
-from .files import file_lock
+from chart_harness.deps import chart_digest
+from chart_harness.files import file_lock
 from .fleet_discovery import FleetError, Service, load_yaml, shown_path
-from .helm import HelmError, HelmVersion
-from .render import ensure_dependencies, render_chart
-from .tools import CACHE_DIR
-from .semver import SemVer
-from .upgrade import CHART_NAME
+from chart_harness.helm import HelmError, HelmVersion
+from chart_harness.render import ensure_dependencies, render_chart
+from .tools import cache_dir
+from chart_harness.semver import SemVer
+from chart_harness.upgrade import CHART_NAME
 
-FLEET_CACHE = CACHE_DIR / "fleet"
+FLEET_CACHE = cache_dir() / "fleet"
 # Bump when product_variant() builds its copies differently: old copies are then not reused.
 VARIANT_FORMAT = 3
 

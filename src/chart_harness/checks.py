@@ -1,0 +1,104 @@
+"""The standard checks of a chart repository, as pytest tests. Use them with one line in
+a test module of your own (pytest collects what the module holds):
+
+    from chart_harness.checks import *  # noqa: F403
+
+* test_snapshot                 the primary Helm's render == <chart_snapshot_dir>/<case>.yaml,
+                                explained per resource and field when it is not
+* test_helm_versions_agree      every other Helm of the matrix renders exactly the same
+                                documents, so one snapshot serves them all
+* test_every_case_has_a_snapshot, test_no_unused_snapshots
+                                the snapshot directory and the matrix agree (an update
+                                removes the snapshots of deleted cases)
+* test_case_files_are_well_named
+                                no file beside the cases that pytest and ct would skip
+* test_openapi_strict           each case, rendered for each Kubernetes version
+                                (chart_kube_versions), is valid with no unknown field;
+                                custom resources against chart_crd_schemas
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from . import gate_summary, openapi
+from .cases import Case, stray_ci_files
+from .helm import HelmVersion
+from .render import render_case
+from .settings import Settings
+from .findings import report
+from .snapshot import CaseManifests, assert_matches_snapshot, compatibility_report
+
+__all__ = [
+    "test_snapshot",
+    "test_helm_versions_agree",
+    "test_every_case_has_a_snapshot",
+    "test_no_unused_snapshots",
+    "test_case_files_are_well_named",
+    "test_openapi_strict",
+]
+
+
+def test_snapshot(case: Case, helm_primary: HelmVersion, manifest_snapshot) -> None:  # noqa: ANN001
+    result = render_case(case, helm_primary)
+    assert_matches_snapshot(manifest_snapshot, CaseManifests(case, result.docs, result.sources))
+
+
+def test_helm_versions_agree(case: Case, helm_primary: HelmVersion, helm_compat: HelmVersion) -> None:
+    failure = compatibility_report(
+        case.name,
+        render_case(case, helm_primary).docs,
+        render_case(case, helm_compat).docs,
+        primary_label=helm_primary.label,
+        compat_label=helm_compat.label,
+    )
+    if failure:
+        pytest.fail(failure, pytrace=False)
+
+
+def _snapshot_files(settings: Settings) -> set[str]:
+    directory = settings.snapshot_dir
+    return {p.name for p in directory.glob("*") if p.is_file() and not p.name.startswith(".")}
+
+
+def _case_snapshots(settings: Settings) -> set[str]:
+    from .cases import matrix_cases  # noqa: PLC0415 - after configure
+
+    return {case.snapshot_name for case in matrix_cases()}
+
+
+def test_every_case_has_a_snapshot(chart_settings: Settings) -> None:
+    missing = sorted(_case_snapshots(chart_settings) - _snapshot_files(chart_settings))
+    assert not missing, (
+        f"matrix cases without a snapshot in {chart_settings.shown(chart_settings.snapshot_dir)}/: "
+        f"{', '.join(missing)}; run `{chart_settings.snapshot_update}`, review the new files and commit them"
+    )
+
+
+def test_no_unused_snapshots(chart_settings: Settings, request: pytest.FixtureRequest) -> None:
+    unused = sorted(_snapshot_files(chart_settings) - _case_snapshots(chart_settings))
+    if unused and getattr(request.config.option, "update_snapshots", False):
+        # an update removes snapshots of deleted cases, as syrupy does for its own
+        for name in unused:
+            (chart_settings.snapshot_dir / name).unlink()
+        request.config.get_terminal_writer().line(f"deleted unused snapshots: {', '.join(unused)}")
+        return
+    shown = chart_settings.shown(chart_settings.snapshot_dir)
+    assert not unused, (
+        f"snapshots without a matrix case: {', '.join(f'{shown}/{n}' for n in unused)} "
+        f"(no {chart_settings.cases} for them); delete them, or run "
+        f"`{chart_settings.snapshot_update}`, which removes them"
+    )
+
+
+def test_case_files_are_well_named(chart_settings: Settings) -> None:
+    problems = [f"{chart_settings.shown(chart)}: {p}" for chart in chart_settings.charts for p in stray_ci_files(chart)]
+    assert not problems, "\n".join(problems)
+
+
+def test_openapi_strict(case: Case, kube_version: str, helm_primary: HelmVersion) -> None:
+    docs = render_case(case, helm_primary, kube_version=kube_version).docs
+    assert docs, f"{case.name} rendered no documents"
+    findings = openapi.validate_docs(docs, kube_version, case.name)
+    assert not findings, report(findings, f"{case.name} is not valid for Kubernetes {kube_version}")
+    gate_summary.record_openapi(case.name, kube_version, len(docs))
