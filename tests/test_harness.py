@@ -40,7 +40,7 @@ from chart_harness.snapshot import (
     serialize_manifests,
     update_refusal,
 )
-from tests.support.tools import ROOT, STANDARD_APP
+from tests.support.tools import ROOT, STANDARD_APP, pinned_versions
 from chart_harness.yamlio import load_documents
 
 SNAPSHOT_DIR = Path(__file__).parent / "snapshots"
@@ -124,6 +124,17 @@ def test_render_accepts_set_api_versions_and_is_upgrade(
     assert data["greeting"] == "hello"
     for flag in ("--set", "--api-versions", "--is-upgrade", "--kube-version", "--namespace"):
         assert flag in result.command
+
+
+def test_the_helm_matrix_runs_the_pinned_versions(helm4: HelmVersion, helm3: HelmVersion) -> None:
+    """pyproject.toml's chart_helm names the binaries; scripts/versions.env pins what they are."""
+    pinned = pinned_versions()
+    assert [h.name for h in helm_matrix()] == ["helm4", "helm3"], "helm4 is primary, helm3 the compatibility target"
+    for helm, key in ((helm4, "HELM4_VERSION"), (helm3, "HELM3_VERSION")):
+        assert helm.version == pinned[key], (
+            f"{helm.binary.relative_to(ROOT)} is Helm {helm.version}, but scripts/versions.env pins "
+            f"{key}={pinned[key]}: run `make tools`"
+        )
 
 
 def test_each_helm_version_has_its_own_isolated_home(monkeypatch: pytest.MonkeyPatch) -> None:
