@@ -15,12 +15,21 @@ from .settings import active
 
 
 
-def _suffix() -> str:
-    """What follows the `*` of chart_cases' file part ("-values.yaml" by default)."""
+def _affixes() -> tuple[str, str]:
+    """(prefix, suffix) around the `*` of chart_cases' file part: ("", "-values.yaml") for
+    ci/*-values.yaml, ("values-", ".yaml") for values-*.yaml. The `*` is the case name."""
     pattern = Path(active().cases).name
-    if pattern.count("*") != 1 or not pattern.startswith("*"):
-        raise ConfigError(f"chart_cases: the file part looks like *-values.yaml, got {pattern!r}")
-    return pattern[1:]
+    if pattern.count("*") != 1 or any(c in pattern for c in "?[]"):
+        raise ConfigError(f"chart_cases: the file part has one `*` for the case name, e.g. *-values.yaml, got {pattern!r}")
+    prefix, suffix = pattern.split("*")
+    return prefix, suffix
+
+
+def _case_name(file_name: str) -> str | None:
+    prefix, suffix = _affixes()
+    if len(file_name) > len(prefix) + len(suffix) and file_name.startswith(prefix) and file_name.endswith(suffix):
+        return file_name[len(prefix) : len(file_name) - len(suffix)]
+    return None
 _CASE_NAME = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")
 
 
@@ -51,35 +60,39 @@ def discover_cases(chart_dir: Path | None = None) -> list[Case]:
     chart_paths), sorted by name."""
     chart_dir = Path(chart_dir or active().charts[0])
     cases = []
-    suffix = _suffix()
-    for path in sorted(ci_dir(chart_dir).glob(f"*{suffix}")):
-        name = path.name[: -len(suffix)]
+    for path in sorted(ci_dir(chart_dir).glob(Path(active().cases).name)):
+        name = _case_name(path.name) or ""
         if path.is_file() and _CASE_NAME.match(name):
             cases.append(Case(name=name, values_file=path, chart_dir=chart_dir))
     return cases
 
 
 def stray_ci_files(chart_dir: Path | None = None) -> list[str]:
-    """Files in ci/ that are not a matrix case, each with the reason.
+    """Files in the cases directory that are not a case, each with the reason.
 
-    A misnamed file would be silently skipped by both ct and pytest, so the
-    suite reports it instead.
+    A misnamed file would be silently skipped by both ct and pytest, so the suite
+    reports it instead. When the cases live in the chart directory itself (e.g.
+    values-*.yaml), only files of the cases' shape are looked at.
     """
     chart_dir = Path(chart_dir or active().charts[0])
-    suffix = _suffix()
+    directory = ci_dir(chart_dir)
+    prefix, suffix = _affixes()
+    dedicated = directory.resolve() != chart_dir.resolve()
+    where = f"{Path(active().cases).parent}/" if dedicated else ""
     problems = []
-    for path in sorted(ci_dir(chart_dir).iterdir()) if ci_dir(chart_dir).is_dir() else []:
-        if not path.name.endswith(suffix):
+    for path in sorted(directory.iterdir()) if directory.is_dir() else []:
+        shaped = path.name.startswith(prefix) and path.name.endswith(suffix)
+        name = _case_name(path.name)
+        if not shaped:
+            if dedicated:
+                problems.append(f"{where}{path.name}: not a matrix case; name values files {prefix}<case>{suffix}")
+        elif not name or not _CASE_NAME.match(name):
             problems.append(
-                f"ci/{path.name}: not a matrix case; name values files <case>{suffix}"
-            )
-        elif not _CASE_NAME.match(path.name[: -len(suffix)]):
-            problems.append(
-                f"ci/{path.name}: case names are lowercase letters, digits and '-' "
+                f"{where}{path.name}: case names are lowercase letters, digits and '-' "
                 f"(they become snapshot file names and pytest ids)"
             )
         elif not path.is_file():
-            problems.append(f"ci/{path.name}: not a regular file")
+            problems.append(f"{where}{path.name}: not a regular file")
     return problems
 
 

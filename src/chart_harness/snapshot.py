@@ -35,6 +35,7 @@ from .cases import Case
 from .explain import explain
 from .files import atomic_write_text
 from .errors import HarnessError
+from .helm import helm_matrix
 from .settings import active
 from .yamlio import dump, load_documents
 
@@ -124,16 +125,23 @@ def sort_documents(docs: Sequence[dict], sources: Sequence[str] = ()) -> list[tu
 
 
 def header(case: Case | None) -> str:
-    if case is None:
-        return "# Rendered documents. Regenerate with `make snapshots`; never edit by hand.\n"
-    chart = case.chart_dir.name
     settings = active()
+    if case is None:
+        return f"# Rendered documents. Regenerate with `{settings.snapshot_update}`; never edit by hand.\n"
+    chart = settings.shown(case.chart_dir)
+    chart = case.chart_dir.name if chart == "." else chart
+    values = Path(case.values_file).resolve().relative_to(Path(case.chart_dir).resolve())
+    names = [helm.name for helm in helm_matrix()]
+    if len(names) == 1:
+        renderers = f"# {names[0]} renders exactly these documents."
+    else:
+        renderers = f"# {', '.join(names[:-1])} and {names[-1]} must {'both' if len(names) == 2 else 'all'} render exactly these documents."
     return (
-        f"# Matrix case {case.name!r}: charts/{chart} rendered with ci/{case.values_file.name}\n"
+        f"# Matrix case {case.name!r}: {chart} rendered with {values.as_posix()}\n"
         f"# (release {settings.release_for(case.chart_dir)!r}, namespace {settings.namespace!r}, "
         f"--kube-version {settings.kube_version}).\n"
-        "# Helm 4 and Helm 3 must both render exactly these documents.\n"
-        "# Never edit by hand: run `make snapshots` and review the diff (docs/snapshots.md).\n"
+        f"{renderers}\n"
+        f"# Never edit by hand: run `{settings.snapshot_update}` and review the diff.\n"
     )
 
 
