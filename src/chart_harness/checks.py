@@ -15,13 +15,18 @@ a test module of your own (pytest collects what the module holds):
 * test_openapi_strict           each case, rendered for each Kubernetes version
                                 (chart_kube_versions), is valid with no unknown field;
                                 custom resources against chart_crd_schemas
+* test_dependency_bump_is_safe  when Chart.lock pins other versions than at the git ref
+                                chart_dependency_base, each case is rendered with both:
+                                every changed field is reported (in the terminal summary),
+                                and a change a live upgrade cannot take (immutable field,
+                                deleted or recreated object) fails with the manual steps
 """
 
 from __future__ import annotations
 
 import pytest
 
-from . import gate_summary, openapi
+from . import dependency_bump, gate_summary, openapi
 from .cases import Case, stray_ci_files
 from .helm import HelmVersion
 from .render import render_case
@@ -36,6 +41,7 @@ __all__ = [
     "test_no_unused_snapshots",
     "test_case_files_are_well_named",
     "test_openapi_strict",
+    "test_dependency_bump_is_safe",
 ]
 
 
@@ -102,3 +108,15 @@ def test_openapi_strict(case: Case, kube_version: str, helm_primary: HelmVersion
     findings = openapi.validate_docs(docs, kube_version, case.name)
     assert not findings, report(findings, f"{case.name} is not valid for Kubernetes {kube_version}")
     gate_summary.record_openapi(case.name, kube_version, len(docs))
+
+
+def test_dependency_bump_is_safe(case: Case, helm_primary: HelmVersion, chart_settings: Settings) -> None:
+    found = dependency_bump.bumps(case.chart_dir)
+    if not found:
+        pytest.skip(
+            f"no dependency bump: Chart.lock pins what {chart_settings.dependency_base} pins "
+            "(or there is no Chart.lock in git to compare with)"
+        )
+    result = dependency_bump.check_bump(case, helm_primary, found)
+    gate_summary.record_bump(f"{case.chart_dir}|{case.name}", result.report().splitlines())
+    assert not result.breaking, result.report()

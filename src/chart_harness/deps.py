@@ -348,6 +348,6 @@ def ensure_dependencies(chart_dir: Path, helm: HelmVersion) -> None:
         if key is not None and _restore_build(chart_dir, key):
             stats.record_cache("dependencies reused")
             return
-        helm.run(["dependency", "build", str(chart_dir), "--skip-refresh"])
+        helm.run(["dependency", "build", str(chart_dir), "--skip-refresh", *active().dependency_args])
         if key is not None and dependencies_current(chart_dir):
             _store_build(chart_dir, key)

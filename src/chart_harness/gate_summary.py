@@ -27,6 +27,7 @@ import pytest
 _OPENAPI: dict[str, dict[str, Any]] = {}  # "case|kube" -> {"case", "kube", "docs"}
 _CHECKOV: dict[str, dict[str, Any]] = {}  # result key -> {"version", "passed", "failed", "skipped", "skips", "files"}
 _PSS: dict[str, dict[str, int]] = {}  # "case|helm" -> {"pods", "containers"}
+_BUMPS: dict[str, list[str]] = {}  # "chart|case" -> report lines
 _WORKER_EXPORTS: list[dict[str, Any]] = []
 
 
@@ -49,8 +50,13 @@ def record_pss(key: str, *, pods: int, containers: int) -> None:
     _PSS[key] = {"pods": pods, "containers": containers}
 
 
+def record_bump(key: str, lines: list[str]) -> None:
+    """What a dependency bump changes in one case (checks.test_dependency_bump_is_safe)."""
+    _BUMPS[key] = list(lines)
+
+
 def export() -> dict[str, Any]:
-    return {"openapi": dict(_OPENAPI), "checkov": dict(_CHECKOV), "pss": dict(_PSS)}
+    return {"openapi": dict(_OPENAPI), "checkov": dict(_CHECKOV), "pss": dict(_PSS), "bumps": dict(_BUMPS)}
 
 
 def _minor_key(version: str) -> tuple[int, ...]:
@@ -61,7 +67,9 @@ def summary_lines(exports: list[dict[str, Any]]) -> list[str]:
     openapi: dict[str, dict[str, Any]] = {}
     checkov: dict[str, dict[str, Any]] = {}
     pss: dict[str, dict[str, int]] = {}
+    bumps: dict[str, list[str]] = {}
     for e in exports:
+        bumps.update(e.get("bumps", {}))
         openapi.update(e.get("openapi", {}))
         checkov.update(e.get("checkov", {}))
         pss.update(e.get("pss", {}))
@@ -87,6 +95,8 @@ def summary_lines(exports: list[dict[str, Any]]) -> list[str]:
             f"{sum(r['pods'] for r in pss.values())} pod specs, "
             f"{sum(r['containers'] for r in pss.values())} containers checked"
         )
+    for key in sorted(bumps):
+        lines += bumps[key]
     return lines
 
 

@@ -36,7 +36,8 @@ import yaml
 
 from .findings import Finding, field_path, resource_id
 from .semver import satisfies
-from .errors import ToolMissing
+from .errors import ConfigError, ToolMissing
+from .upgrade import chart_metadata
 from .settings import active
 
 RULE = "openapi"
@@ -72,23 +73,43 @@ def offline_minors() -> list[tuple[int, int]]:
 
 
 def chart_kube_constraint(chart_dir: Path) -> str:
+    """The chart's kubeVersion; ConfigError if it has none."""
     meta = yaml.safe_load((chart_dir / "Chart.yaml").read_text(encoding="utf-8")) or {}
     constraint = meta.get("kubeVersion")
     if not constraint:
-        raise AssertionError(
+        raise ConfigError(
             f"{chart_dir.name}/Chart.yaml has no kubeVersion: the OpenAPI sweep needs it to "
             f"know the oldest Kubernetes version the chart supports"
         )
     return str(constraint)
 
 
+def _kube_constraints(chart_dir: Path) -> list[str]:
+    """The chart's kubeVersion, or, when it has none, those of its packaged dependencies
+    (charts/*.tgz): a product chart supports what the platform chart it wraps supports."""
+    try:
+        return [chart_kube_constraint(chart_dir)]
+    except ConfigError:
+        found = []
+        for archive in sorted((chart_dir / "charts").glob("*.tgz")):
+            meta = chart_metadata(archive)
+            if meta.get("kubeVersion"):
+                found.append(str(meta["kubeVersion"]))
+        if not found:
+            raise
+        return found
+
+
 def kube_versions(chart_dir: Path) -> list[str]:
     """The Kubernetes versions to validate against, e.g. ['1.29.0', ..., '1.37.0']:
-    chart_kube_versions if set, else every offline minor the chart's kubeVersion allows."""
+    chart_kube_versions if set, else every offline minor the chart's kubeVersion (or its
+    dependencies' kubeVersions) allows."""
     if active().kube_versions:
         return list(active().kube_versions)
-    constraint = chart_kube_constraint(chart_dir)
-    return [f"{a}.{b}.0" for a, b in offline_minors() if satisfies(constraint, (a, b, 0))]
+    constraints = _kube_constraints(Path(chart_dir))
+    return [
+        f"{a}.{b}.0" for a, b in offline_minors() if all(satisfies(c, (a, b, 0)) for c in constraints)
+    ]
 
 
 def minor(kube_version: str) -> str:

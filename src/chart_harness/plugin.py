@@ -7,6 +7,7 @@ the chart_* ini options (settings.py) once per process, with these overrides:
     --chart-release NAME    --chart-namespace NAME
     --chart-kube-version V  the render's Kubernetes version
     --chart-helm NAME=PATH  (repeatable; replaces chart_helm)
+    --chart-dependency-base REF  the git ref a Chart.lock bump is measured against
 
 Fixtures
     chart_settings     the resolved Settings
@@ -49,6 +50,7 @@ _OVERRIDES = {
     "chart_namespace": "chart_namespace",
     "chart_kube_version": "chart_kube_version",
     "chart_helm": "chart_helm",
+    "chart_dependency_base": "chart_dependency_base",
 }
 
 
@@ -61,6 +63,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--chart-namespace", metavar="NAME", help="namespace for every render")
     group.addoption("--chart-kube-version", metavar="V", help="the Kubernetes version every render uses")
     group.addoption("--chart-helm", action="append", metavar="NAME=PATH", help="Helm binary of the matrix (repeatable)")
+    group.addoption("--chart-dependency-base", metavar="REF", help="git ref a Chart.lock bump is measured against")
 
 
 def _settings(config: pytest.Config) -> Settings:

@@ -50,6 +50,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("chart_snapshot_update", "string", "HARNESS_SNAPSHOT_UPDATE=1 pytest -p no:xdist --snapshot-update", "the command that rewrites snapshots (named in messages)"),
     Option("chart_cache_dir", "string", ".cache", "render cache and isolated Helm homes (env HARNESS_CACHE_DIR overrides)"),
     Option("chart_crd_schemas", "string", "", "directory of extra JSON schemas for custom resources (x-kubernetes-group-version-kind)"),
+    Option("chart_dependency_args", "linelist", (), "extra flags for `helm dependency build`, e.g. --plain-http"),
+    Option("chart_dependency_base", "string", "HEAD", "git ref whose Chart.lock a dependency bump is measured against"),
     Option("chart_baselines", "string", "", "directory of packaged previous releases for the upgrade guard"),
 )
 
@@ -83,6 +85,8 @@ class Settings:
     cache_dir: Path
     crd_schemas: Path | None = None
     baselines: Path | None = None
+    dependency_args: tuple[str, ...] = ()
+    dependency_base: str = "HEAD"
     sources: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     def release_for(self, chart_dir: Path) -> str:
@@ -141,6 +145,8 @@ def resolve(rootdir: Path, get: Callable[[str], str | Sequence[str]]) -> Setting
         cache_dir=path(cache),
         crd_schemas=optional["chart_crd_schemas"],
         baselines=optional["chart_baselines"],
+        dependency_args=tuple(lines("chart_dependency_args")),
+        dependency_base=str(get("chart_dependency_base")) or "HEAD",
     )
 
 

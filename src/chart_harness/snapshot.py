@@ -124,12 +124,17 @@ def sort_documents(docs: Sequence[dict], sources: Sequence[str] = ()) -> list[tu
     return sorted(zip(docs, padded, strict=True), key=lambda pair: document_sort_key(pair[0]))
 
 
+def chart_label(chart_dir: Path) -> str:
+    """How messages name a chart: its path from the rootdir, or its name when it is the rootdir."""
+    shown = active().shown(chart_dir)
+    return Path(chart_dir).resolve().name if shown == "." else shown
+
+
 def header(case: Case | None) -> str:
     settings = active()
     if case is None:
         return f"# Rendered documents. Regenerate with `{settings.snapshot_update}`; never edit by hand.\n"
-    chart = settings.shown(case.chart_dir)
-    chart = case.chart_dir.name if chart == "." else chart
+    chart = chart_label(case.chart_dir)
     values = Path(case.values_file).resolve().relative_to(Path(case.chart_dir).resolve())
     names = [helm.name for helm in helm_matrix()]
     if len(names) == 1:
@@ -251,7 +256,7 @@ def assert_matches_snapshot(snapshot: SnapshotAssertion, manifests: CaseManifest
     raise SnapshotMismatch(
         "\n".join(
             [
-                f"{location} does not match what {active().shown(manifests.case.chart_dir)} renders "
+                f"{location} does not match what {chart_label(manifests.case.chart_dir)} renders "
                 f"for case {manifests.case.name!r} (snapshot -> rendered now):",
                 *lines,
                 "",
