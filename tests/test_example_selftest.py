@@ -69,6 +69,11 @@ def test_the_example_passes_its_own_checks(vendored_example: Path) -> None:
     assert "2 snapshots passed." in out  # staging and prod, from values-*.yaml
     assert "OpenAPI (strict): " in out and "2 cases" in out
     assert "no dependency bump" in out  # not a git repository: nothing to compare with
+    # The cache lives inside the chart (.cache): hashing it into the chart's key would
+    # make every render of the next run a miss.
+    again = _pytest(vendored_example)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "render cache: 0 rendered, " in again.stdout, again.stdout
 
 
 def test_a_changed_value_fails_with_the_field_level_explanation(vendored_example: Path) -> None:

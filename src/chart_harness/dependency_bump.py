@@ -20,7 +20,6 @@ the bump and nothing else.
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 import subprocess
 import tempfile
@@ -30,6 +29,7 @@ from pathlib import Path
 import yaml
 
 from .cases import Case
+from .deps import chart_digest, hash_json
 from .errors import HarnessError
 from .explain import explain_documents
 from .files import file_lock
@@ -80,7 +80,7 @@ class BumpResult:
         return "\n".join(lines)
 
 
-# Not part of the chart: dependency archives (rebuilt), caches and version control.
+# Not copied: dependency archives (rebuilt from the base lock), caches and version control.
 _SKIPPED = frozenset({"charts", ".cache", ".git", "__pycache__", ".pytest_cache"})
 
 
@@ -135,16 +135,13 @@ def previous_chart(chart_dir: Path, helm: HelmVersion, ref: str | None = None) -
     base_yaml, base_lock = base_file(chart_dir, "Chart.yaml", ref), base_file(chart_dir, "Chart.lock", ref)
     if base_yaml is None or base_lock is None:
         raise HarnessError(f"{active().shown(chart_dir)}: no Chart.yaml and Chart.lock at git ref {ref!r}")
-    digest = hashlib.sha256()
-    for path in sorted(p for p in chart_dir.rglob("*") if p.is_file() and not _SKIPPED.intersection(p.relative_to(chart_dir).parts)):
-        digest.update(path.relative_to(chart_dir).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    digest.update(base_yaml.encode() + b"\0" + base_lock.encode())
+    key = hash_json({"chart": chart_digest(chart_dir), "chart_yaml": base_yaml, "chart_lock": base_lock})[:24]
     cache = active().cache_dir / "bump"
-    target = cache / digest.hexdigest()[:24] / chart_dir.name
+    target = cache / key / chart_dir.name
     if (target / "Chart.yaml").is_file():
         return target
     cache.mkdir(parents=True, exist_ok=True)
-    with file_lock(cache / f"{digest.hexdigest()[:24]}.lock"):
+    with file_lock(cache / f"{key}.lock"):
         if (target / "Chart.yaml").is_file():
             return target
         staging = Path(tempfile.mkdtemp(prefix=".bump-", dir=cache)) / chart_dir.name

@@ -51,14 +51,18 @@ _SKIP_DIRS = {".git", "__pycache__", ".pytest_cache"}
 
 
 def _walk_files(root: Path) -> list[tuple[str, Path]]:
-    """(posix relative path, path) of every regular file under root, sorted."""
+    """(posix relative path, path) of every regular file under root, sorted.
+
+    The harness's own cache is skipped: a product chart tested from its own directory
+    keeps chart_cache_dir inside the chart, and hashing it would change every key."""
     found: list[tuple[str, Path]] = []
+    cache = str(active().cache_dir)
 
     def scan(directory: str, prefix: str) -> None:
         with os.scandir(directory) as entries:
             for entry in entries:
                 if entry.is_dir():
-                    if entry.name not in _SKIP_DIRS:
+                    if entry.name not in _SKIP_DIRS and os.path.realpath(entry.path) != cache:
                         scan(entry.path, f"{prefix}{entry.name}/")
                 elif entry.is_file():
                     found.append((f"{prefix}{entry.name}", Path(entry.path)))
