@@ -24,7 +24,7 @@ from tests.support.edits import add_selector_label, edit, rename_deployment, set
 from chart_harness.explain import field_changes
 from chart_harness.helm import HelmVersion
 from tests.support.tools import ROOT, STANDARD_APP, load_script
-from chart_harness.upgrade import PreviousRelease, previous_release
+from chart_harness.previous_release import PreviousRelease, previous_release
 from tests.support.values import coalesce
 
 FLEET = ROOT / "tests" / "fleet"
