@@ -23,12 +23,11 @@ case "${1:-}" in
     cd "$ROOT"
     exec "$PYTHON" - <<'EOF'
 from chart_harness.chart_version import chart_name
-from chart_harness.helm import PRIMARY_HELM
+from chart_harness.helm import primary_helm
 from chart_harness.previous_release import baseline_packages, package_baseline
 from tests.support.tools import ROOT, STANDARD_APP
 
-PRIMARY_HELM.ensure()
-package = package_baseline(STANDARD_APP, PRIMARY_HELM)
+package = package_baseline(STANDARD_APP, primary_helm().ensure())
 for version, old in baseline_packages(chart_name(STANDARD_APP)).items():
     if old != package:
         old.unlink()
