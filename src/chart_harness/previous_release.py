@@ -3,7 +3,7 @@
 The previous release of a chart is the newest released version <= the current
 Chart.yaml version, found in this order:
 
-    from_registry(options, name, ...)     REGISTRY (oci://host[:port]/path, see registry_options)
+    from_registry(options, name, ...)     REGISTRY (oci://host[:port]/path, chart_harness.registry_options)
     from_git_tag(repo, name, ...)         the newest git tag <name>-<version>
     from_baseline(name, ...)              the committed package <baselines>/<name>-<version>.tgz
 
@@ -30,6 +30,7 @@ from pathlib import Path
 
 from .chart_version import chart_metadata, chart_name, chart_version, newest_at_most
 from .files import file_lock
+from . import registry_options
 from .helm import HelmVersion
 from .render import ensure_dependencies
 from .semver import SemVer
@@ -132,35 +133,29 @@ def _pull_env(helm: HelmVersion, workdir: Path) -> dict[str, str]:
 
 
 def from_registry(
-    registry: str, name: str, current: SemVer, helm: HelmVersion, workdir: Path
+    registry: registry_options.RegistryOptions, name: str, current: SemVer, helm: HelmVersion, workdir: Path
 ) -> PreviousRelease | None:
-    """The newest version <= current of chart `name` in REGISTRY (oci://host[:port]/path); None if none is published.
+    """The newest version <= current of chart `name` in the registry; None if none is published.
 
-    Helm resolves the constraint against the repository's tags itself. The same switches
-    as `make publish`: REGISTRY_PLAIN_HTTP=true for a registry without TLS,
-    REGISTRY_CA_FILE for a private CA, REGISTRY_USERNAME/REGISTRY_PASSWORD for a
-    registry that needs a login (kept in a private registry config under workdir).
+    Helm resolves the constraint against the repository's tags itself. The registry's
+    switches are those of `make publish` (chart_harness.registry_options): plain HTTP,
+    a private CA, and a login, kept in a private registry config under workdir.
     A registry that cannot be reached is an error, never a silent fallback.
     """
-    if not registry.startswith("oci://"):
-        raise PreviousReleaseError(f"REGISTRY={registry!r}: expected oci://host[:port]/path")
-    ref = f"{registry.rstrip('/')}/{name}"
-    host = registry[len("oci://") :].split("/", 1)[0]
-    tls: list[str] = []
-    if os.environ.get("REGISTRY_PLAIN_HTTP", "").strip().lower() in ("1", "true", "yes", "on"):
-        tls.append("--plain-http")
-    if os.environ.get("REGISTRY_CA_FILE"):
-        tls += ["--ca-file", os.environ["REGISTRY_CA_FILE"]]
+    ref = f"{registry.url}/{name}"
+    tls = registry.helm_tls_args()
     workdir.mkdir(parents=True, exist_ok=True)
     env = _pull_env(helm, workdir)
-    username, password = os.environ.get("REGISTRY_USERNAME", ""), os.environ.get("REGISTRY_PASSWORD", "")
-    if username:
+    if registry.username:
         login = subprocess.run(
-            [str(helm.binary), "registry", "login", host, "--username", username, "--password-stdin", *tls],
-            input=password, capture_output=True, text=True, env=env, check=False,
+            [str(helm.binary), "registry", "login", registry.host, "--username", registry.username,
+             "--password-stdin", *tls],
+            input=registry.password, capture_output=True, text=True, env=env, check=False,
         )
         if login.returncode != 0:
-            raise PreviousReleaseError(f"REGISTRY={registry}: login as {username!r} failed: {login.stderr.strip()}")
+            raise PreviousReleaseError(
+                f"REGISTRY={registry.url}: login as {registry.username!r} failed: {login.stderr.strip()}"
+            )
     # Masterminds constraints leave pre-releases out unless the constraint names one.
     base = f"{current.major}.{current.minor}.{current.patch}"
     constraint = f"<={current}" if not current.prerelease else f"<={base}-0"
@@ -174,7 +169,7 @@ def from_registry(
         if any(marker in text for marker in unpublished):
             return None
         raise PreviousReleaseError(
-            f"REGISTRY={registry} is configured but `helm pull {ref} --version '{constraint}'` failed:\n"
+            f"REGISTRY={registry.url} is configured but `helm pull {ref} --version '{constraint}'` failed:\n"
             f"{pulled.stderr.strip()}\nFix the registry (or REGISTRY_PLAIN_HTTP / REGISTRY_CA_FILE / "
             "REGISTRY_USERNAME), or unset REGISTRY to compare with the last git tag or the committed baseline."
         )
@@ -280,12 +275,15 @@ def previous_release(
     current_chart: Path,
     helm: HelmVersion,
     *,
-    registry: str | None = None,
+    registry: str | registry_options.RegistryOptions | None = None,
     repo: Path | None = None,
     baselines: Path | None = None,
     workdir: Path | None = None,
 ) -> PreviousRelease:
     """The release to compare with: registry, else git tag, else committed baseline.
+
+    registry is a registry_options.RegistryOptions, or a REGISTRY URL whose switches (REGISTRY_PLAIN_HTTP,
+    REGISTRY_CA_FILE, REGISTRY_USERNAME/REGISTRY_PASSWORD) come from the environment.
 
     "Previous" is the newest released version <= the current Chart.yaml version: while
     the chart still carries a released version number, any change is measured against
@@ -295,13 +293,18 @@ def previous_release(
     name = chart_name(current_chart)
     workdir = workdir or upgrade_cache()
     tried = []
+    if isinstance(registry, str) and registry:
+        try:
+            registry = registry_options.from_env({**os.environ, "REGISTRY": registry})
+        except registry_options.RegistryOptionError as err:
+            raise PreviousReleaseError(str(err)) from None
     if registry:
         workdir.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(prefix="pull-", dir=workdir) as pull_dir:
             pulled = from_registry(registry, name, current, helm, Path(pull_dir))
         if pulled:
             return pulled
-        tried.append(f"registry {registry} (no {name} <= {current} published)")
+        tried.append(f"registry {registry.url} (no {name} <= {current} published)")
     if repo is not None:
         tagged = from_git_tag(repo, name, current, workdir)
         if tagged:
