@@ -61,14 +61,6 @@ def previous(helm4: HelmVersion) -> PreviousRelease:
         pytest.fail(str(err), pytrace=False)
 
 
-@pytest.fixture
-def chart_copy(chart_copy: Path, previous: PreviousRelease) -> Path:
-    """A copy of the charts at the previous release's version: each proof's edit is then
-    the one change the guard sees, made without a version bump."""
-    set_chart_version(chart_copy, str(previous.version))
-    return chart_copy
-
-
 def _report(chart: Path, previous: PreviousRelease, helm: HelmVersion, cases: list[str] | None = None) -> UpgradeReport:
     selected = [c for c in discover_cases(chart) if cases is None or c.name in cases]
     assert selected, f"no matrix cases {cases} in {chart}/ci"
@@ -94,9 +86,9 @@ def test_upgrade_guard(case: Case, previous: PreviousRelease, helm4: HelmVersion
 # --- proofs: the guard bites ------------------------------------------------------------
 
 
-def test_guard_fails_on_selector_label_change(chart_copy: Path, previous: PreviousRelease, helm4: HelmVersion) -> None:
-    add_selector_label(chart_copy)
-    report = _report(chart_copy, previous, helm4, ["minimal", "full"])
+def test_guard_fails_on_selector_label_change(chart_copy_at_previous: Path, previous: PreviousRelease, helm4: HelmVersion) -> None:
+    add_selector_label(chart_copy_at_previous)
+    report = _report(chart_copy_at_previous, previous, helm4, ["minimal", "full"])
     problems = report.problems()
     text = report.text()
     assert len(problems) == 2, text  # one per case: the Deployment's selector
@@ -108,9 +100,9 @@ def test_guard_fails_on_selector_label_change(chart_copy: Path, previous: Previo
     assert "BREAKING changes without a major version bump" in text and "2.0.0" in text, text
 
 
-def test_guard_fails_on_renamed_deployment(chart_copy: Path, previous: PreviousRelease, helm4: HelmVersion) -> None:
-    rename_deployment(chart_copy)
-    report = _report(chart_copy, previous, helm4, ["minimal"])
+def test_guard_fails_on_renamed_deployment(chart_copy_at_previous: Path, previous: PreviousRelease, helm4: HelmVersion) -> None:
+    rename_deployment(chart_copy_at_previous)
+    report = _report(chart_copy_at_previous, previous, helm4, ["minimal"])
     text = report.text()
     assert [(f.resource, f.field, f.old, f.new, f.impact) for f in report.breaking] == [
         ("Deployment/orders", "metadata.name", "orders", "orders-web", RECREATE)
@@ -120,27 +112,27 @@ def test_guard_fails_on_renamed_deployment(chart_copy: Path, previous: PreviousR
     assert report.problems(), text
 
 
-def test_major_bump_allows_the_breaking_change(chart_copy: Path, previous: PreviousRelease, helm4: HelmVersion) -> None:
-    add_selector_label(chart_copy)
-    rename_deployment(chart_copy)
-    set_chart_version(chart_copy, "1.1.0")
-    minor = _report(chart_copy, previous, helm4, ["minimal"])
+def test_major_bump_allows_the_breaking_change(chart_copy_at_previous: Path, previous: PreviousRelease, helm4: HelmVersion) -> None:
+    add_selector_label(chart_copy_at_previous)
+    rename_deployment(chart_copy_at_previous)
+    set_chart_version(chart_copy_at_previous, "1.1.0")
+    minor = _report(chart_copy_at_previous, previous, helm4, ["minimal"])
     assert minor.problems(), "a minor version bump must not allow a breaking change:\n" + minor.text()
 
-    set_chart_version(chart_copy, f"{previous.version.major + 1}.0.0")
-    major = _report(chart_copy, previous, helm4, ["minimal"])
+    set_chart_version(chart_copy_at_previous, f"{previous.version.major + 1}.0.0")
+    major = _report(chart_copy_at_previous, previous, helm4, ["minimal"])
     assert major.breaking, major.text()  # still reported, for the release notes ...
     assert major.problems() == [], major.text()  # ... but allowed
     assert "allowed by the major version bump" in major.text(), major.text()
 
 
-def test_guard_end_to_end_check_upgrade_fails(chart_copy: Path, helm4: HelmVersion) -> None:
+def test_guard_end_to_end_check_upgrade_fails(chart_copy_at_previous: Path, helm4: HelmVersion) -> None:
     """The guard as a command (scripts/check-upgrade.sh, the same test `make check-upgrade`
     runs) on a broken copy: exit 1, and the report on its output."""
-    add_selector_label(chart_copy)
+    add_selector_label(chart_copy_at_previous)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "REGISTRY", "UPGRADE_CHART"))}
     proc = subprocess.run(
-        [str(ROOT / "scripts" / "check-upgrade.sh"), "--chart", str(chart_copy), "-p", "no:cacheprovider", "-k", "minimal"],
+        [str(ROOT / "scripts" / "check-upgrade.sh"), "--chart", str(chart_copy_at_previous), "-p", "no:cacheprovider", "-k", "minimal"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False,
     )
     out = proc.stdout + proc.stderr
@@ -150,47 +142,47 @@ def test_guard_end_to_end_check_upgrade_fails(chart_copy: Path, helm4: HelmVersi
     assert "field is immutable" in out and "Chart.yaml version 2.0.0" in out, out
 
 
-def test_version_lower_than_the_previous_release_fails(chart_copy: Path, helm4: HelmVersion) -> None:
-    set_chart_version(chart_copy, "0.9.0")
+def test_version_lower_than_the_previous_release_fails(chart_copy_at_previous: Path, helm4: HelmVersion) -> None:
+    set_chart_version(chart_copy_at_previous, "0.9.0")
     with pytest.raises(PreviousReleaseError, match=r"all newer than Chart.yaml's 0\.9\.0: bump the chart version"):
-        previous_release(chart_copy, helm4, repo=None)
+        previous_release(chart_copy_at_previous, helm4, repo=None)
 
 
-def test_new_case_is_reported_as_new_not_failed(chart_copy: Path, previous: PreviousRelease, helm4: HelmVersion) -> None:
+def test_new_case_is_reported_as_new_not_failed(chart_copy_at_previous: Path, previous: PreviousRelease, helm4: HelmVersion) -> None:
     """A case that uses a new key cannot render on the previous release: a new feature."""
-    schema_path = chart_copy / "values.schema.json"
+    schema_path = chart_copy_at_previous / "values.schema.json"
     schema = json.loads(schema_path.read_text(encoding="utf-8"))
     schema["properties"]["revisionHistoryLimit"] = {"type": "integer", "minimum": 0}
     schema_path.write_text(json.dumps(schema), encoding="utf-8")
-    values = yaml.safe_load((chart_copy / "ci" / "minimal-values.yaml").read_text(encoding="utf-8"))
-    (chart_copy / "ci" / "history-values.yaml").write_text(yaml.safe_dump({**values, "revisionHistoryLimit": 3}))
-    report = _report(chart_copy, previous, helm4, ["history", "minimal"])
+    values = yaml.safe_load((chart_copy_at_previous / "ci" / "minimal-values.yaml").read_text(encoding="utf-8"))
+    (chart_copy_at_previous / "ci" / "history-values.yaml").write_text(yaml.safe_dump({**values, "revisionHistoryLimit": 3}))
+    report = _report(chart_copy_at_previous, previous, helm4, ["history", "minimal"])
     assert report.problems() == [], report.text()
     new = {r.case: r.new_in_this_version for r in report.results}
     assert "revisionHistoryLimit" in new["history"] and new["minimal"] == "", report.text()
     assert "history: new in this version" in report.text(), report.text()
 
 
-def test_values_the_new_version_rejects_are_breaking(chart_copy: Path, previous: PreviousRelease, helm4: HelmVersion) -> None:
-    schema_path = chart_copy / "values.schema.json"
+def test_values_the_new_version_rejects_are_breaking(chart_copy_at_previous: Path, previous: PreviousRelease, helm4: HelmVersion) -> None:
+    schema_path = chart_copy_at_previous / "values.schema.json"
     schema = json.loads(schema_path.read_text(encoding="utf-8"))
     schema["properties"]["replicaCount"]["maximum"] = 2  # full-values.yaml asks for 3
     schema_path.write_text(json.dumps(schema), encoding="utf-8")
-    report = _report(chart_copy, previous, helm4, ["full"])
+    report = _report(chart_copy_at_previous, previous, helm4, ["full"])
     text = report.text()
     assert [(f.case, f.resource, f.old, f.new) for f in report.breaking] == [("full", "(values)", "accepted", "rejected")], text
     assert "/replicaCount" in report.breaking[0].consequence and report.problems(), text
 
 
-def test_headless_service_is_breaking_but_a_type_change_is_a_notice(chart_copy: Path, previous: PreviousRelease, helm4: HelmVersion) -> None:
-    edit(chart_copy / "values.yaml", "  type: ClusterIP\n", "  type: LoadBalancer\n")
-    patchable = _report(chart_copy, previous, helm4, ["minimal"])
+def test_headless_service_is_breaking_but_a_type_change_is_a_notice(chart_copy_at_previous: Path, previous: PreviousRelease, helm4: HelmVersion) -> None:
+    edit(chart_copy_at_previous / "values.yaml", "  type: ClusterIP\n", "  type: LoadBalancer\n")
+    patchable = _report(chart_copy_at_previous, previous, helm4, ["minimal"])
     assert patchable.problems() == [], patchable.text()
     assert [(f.field, f.old, f.new, f.breaking) for f in patchable.findings] == [("spec.type", "ClusterIP", "LoadBalancer", False)]
 
-    edit_re(chart_copy.parent / "common-lib" / "templates" / "service" / "_service.tpl", r"^(  type: \{\{ .app.service.type.*\}\})$",
+    edit_re(chart_copy_at_previous.parent / "common-lib" / "templates" / "service" / "_service.tpl", r"^(  type: \{\{ .app.service.type.*\}\})$",
              r"\1\n  clusterIP: None")
-    headless = _report(chart_copy, previous, helm4, ["minimal"])
+    headless = _report(chart_copy_at_previous, previous, helm4, ["minimal"])
     assert [(f.resource, f.field, f.new) for f in headless.breaking] == [("Service/orders", "spec.clusterIP", "None")], headless.text()
     assert headless.problems(), headless.text()
 
