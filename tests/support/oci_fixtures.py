@@ -8,16 +8,20 @@
     home            a fresh isolated Helm home for one test (HelmHome)
 
 Each module keeps its own xdist_group marker, so its registry lives in one worker.
+tests/support/registry.py (and with it scripts/registry.py) is imported only when a test
+asks for one of these fixtures: conftest registers this module for every run.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
-from .registry import HelmHome, Registry, SigningKeys, make_signing_keys, start_registry
+if TYPE_CHECKING:
+    from .registry import HelmHome, Registry, SigningKeys
 
 
 @pytest.fixture(scope="module")
@@ -28,6 +32,8 @@ def workdir(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
 
 @pytest.fixture(scope="module")
 def keys(workdir: Path) -> SigningKeys:
+    from .registry import make_signing_keys
+
     return make_signing_keys(workdir / "keys")
 
 
@@ -38,6 +44,8 @@ def registry_settings() -> dict:
 
 @pytest.fixture(scope="module")
 def registry(registry_settings: dict) -> Iterator[Registry]:
+    from .registry import start_registry
+
     reg = start_registry(**registry_settings)
     yield reg
     reg.stop()
@@ -45,4 +53,6 @@ def registry(registry_settings: dict) -> Iterator[Registry]:
 
 @pytest.fixture
 def home(tmp_path: Path) -> HelmHome:
+    from .registry import HelmHome
+
     return HelmHome(tmp_path / "helm")
