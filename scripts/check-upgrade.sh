@@ -22,13 +22,13 @@ case "${1:-}" in
     [[ $# -eq 1 ]] || { echo "usage: $0 --refresh-baseline" >&2; exit 2; }
     cd "$ROOT"
     exec "$PYTHON" - <<'EOF'
-from chart_harness import upgrade
-from chart_harness.helm import PRIMARY_HELM
+from chart_harness.chart_version import chart_name
+from chart_harness.helm import primary_helm
+from chart_harness.previous_release import baseline_packages, package_baseline
 from tests.support.tools import ROOT, STANDARD_APP
 
-PRIMARY_HELM.ensure()
-package = upgrade.package_baseline(STANDARD_APP, PRIMARY_HELM)
-for version, old in upgrade.baseline_packages().items():
+package = package_baseline(STANDARD_APP, primary_helm().ensure())
+for version, old in baseline_packages(chart_name(STANDARD_APP)).items():
     if old != package:
         old.unlink()
         print(f"check-upgrade: removed {old.relative_to(ROOT)} (git history keeps it)")

@@ -58,7 +58,6 @@ trap 'exit 130' INT TERM
 json() { "$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]] or "")' "$@"; }
 
 # --- 1. the registry -------------------------------------------------------------
-TLS_ARGS=()
 if [[ -z "${REGISTRY:-}" ]]; then
   # Everything Helm writes (registry logins, caches) stays in the temporary directory.
   export HELM_CONFIG_HOME="$WORK/helm/config" HELM_CACHE_HOME="$WORK/helm/cache" \
@@ -81,12 +80,12 @@ else
   step "using the registry from REGISTRY=$REGISTRY"
 fi
 export REGISTRY
-REGISTRY_HOST="${REGISTRY#oci://}"; REGISTRY_HOST="${REGISTRY_HOST%%/*}"
-if [[ "${REGISTRY_PLAIN_HTTP:-}" =~ ^(1|true|yes|on)$ ]]; then TLS_ARGS=(--plain-http); fi
-if [[ -n "${REGISTRY_CA_FILE:-}" ]]; then TLS_ARGS=(--ca-file "$REGISTRY_CA_FILE"); fi
-COSIGN_TLS=()
-[[ ${#TLS_ARGS[@]} -gt 0 && "${TLS_ARGS[0]}" == --plain-http ]] && COSIGN_TLS=(--allow-http-registry)
-[[ -n "${REGISTRY_CA_FILE:-}" ]] && COSIGN_TLS=(--registry-cacert "$REGISTRY_CA_FILE")
+# REGISTRY and its options go through the parser `make publish` uses (chart_harness.registry_options):
+# a bad value stops here. It prints shell-quoted REGISTRY, REGISTRY_HOST, REGISTRY_PATH,
+# REGISTRY_PLAIN_HTTP, REGISTRY_CA_FILE and the flag arrays REGISTRY_HELM_TLS, REGISTRY_COSIGN_TLS.
+OPTIONS="$("$PY" -m chart_harness.registry_options 2>"$WORK/registry-options.err")" \
+  || die "$(cat "$WORK/registry-options.err")"
+eval "$OPTIONS"
 
 if [[ -n "${REGISTRY_USERNAME:-}" ]]; then
   # The consumer side (helm dependency update, cosign verify) needs the login too; it goes
@@ -94,7 +93,7 @@ if [[ -n "${REGISTRY_USERNAME:-}" ]]; then
   mkdir -p "$WORK/auth"
   export HELM_REGISTRY_CONFIG="$WORK/auth/config.json" DOCKER_CONFIG="$WORK/auth"
   printf '%s' "${REGISTRY_PASSWORD:-}" | helm registry login "$REGISTRY_HOST" --username "$REGISTRY_USERNAME" \
-    --password-stdin "${TLS_ARGS[@]}" >/dev/null || die "helm registry login $REGISTRY_HOST failed (see above)"
+    --password-stdin "${REGISTRY_HELM_TLS[@]}" >/dev/null || die "helm registry login $REGISTRY_HOST failed (see above)"
   step "logged in to $REGISTRY_HOST as $REGISTRY_USERNAME (credentials in $WORK/auth, removed afterwards)"
 fi
 
@@ -161,7 +160,7 @@ VERIFY_ARGS=()
 if [[ -n "${HELM_SIGNING_PUBRING:-}" ]]; then VERIFY_ARGS=(--verify --keyring "$HELM_SIGNING_PUBRING"); fi
 step "helm dependency update: resolving standard-app from $REGISTRY" \
      "${VERIFY_ARGS:+(checking its .prov signature against $HELM_SIGNING_PUBRING)}"
-if ! helm dependency update "$APP" "${TLS_ARGS[@]}" "${VERIFY_ARGS[@]}" >"$WORK/dep.log" 2>&1; then
+if ! helm dependency update "$APP" "${REGISTRY_HELM_TLS[@]}" "${VERIFY_ARGS[@]}" >"$WORK/dep.log" 2>&1; then
   cat "$WORK/dep.log" >&2
   die "helm dependency update failed: $(grep -i error "$WORK/dep.log" | tail -1)"
 fi
@@ -174,7 +173,7 @@ cat "$APP/Chart.lock"
 
 if [[ -n "${COSIGN_PUB:-}" ]]; then
   REF="${REGISTRY#oci://}/standard-app@$DIGEST"
-  cosign verify --key "$COSIGN_PUB" --insecure-ignore-tlog "${COSIGN_TLS[@]}" "$REF" >/dev/null 2>"$WORK/cosign.err" \
+  cosign verify --key "$COSIGN_PUB" --insecure-ignore-tlog "${REGISTRY_COSIGN_TLS[@]}" "$REF" >/dev/null 2>"$WORK/cosign.err" \
     || die "cosign verify $REF failed: $(grep -i error "$WORK/cosign.err" | tail -1)"
   step "cosign verified $REF against $COSIGN_PUB (key-based, no transparency log)"
 else

@@ -13,6 +13,10 @@ Order of work, so that nothing is half-published by accident:
   4. push each chart and sign its digest with cosign. If a later chart fails, say exactly
      which charts (and digests) are now in the registry and which are not.
 
+The registry options (REGISTRY, REGISTRY_PLAIN_HTTP, REGISTRY_CA_FILE,
+REGISTRY_USERNAME/REGISTRY_PASSWORD) are checked by chart_harness.registry_options,
+the same parser `make demo` and the upgrade guard use.
+
 Every failure is one line naming the cause. Run with --help for every option; each
 option has an environment variable so CI can configure it without arguments.
 """
@@ -31,11 +35,11 @@ from pathlib import Path
 
 import yaml
 
+from chart_harness.registry_options import RegistryOptionError, RegistryOptions, check_credentials, parse, plain_http_flag
+
 ROOT = Path(__file__).resolve().parent.parent
 TOOLS_BIN = ROOT / ".tools" / "bin"
 FALLBACK_EPOCH = 315532800  # 1980-01-01T00:00:00Z, for archives built outside git
-REGISTRY_RE = re.compile(r"^oci://(?P<host>[A-Za-z0-9.\-]+(:[0-9]{1,5})?|\[[0-9a-fA-F:]+\](:[0-9]{1,5})?)"
-                         r"(?P<path>(/[a-z0-9]+([._\-][a-z0-9]+)*)*)/?$")
 DIGEST_RE = re.compile(r"Digest:\s*(sha256:[0-9a-f]{64})")
 
 
@@ -159,25 +163,16 @@ def source_date_epoch(chart_dir: Path) -> tuple[int, str]:
 # ------------------------------------------------------------------------ options
 @dataclass
 class Options:
-    registry: str
-    host: str
+    registry: RegistryOptions | None  # None with --package-only
     charts_dir: Path
     only: list[str]
     key: str
     keyring: Path | None
     passphrase_file: Path | None
     cosign_key: Path | None
-    plain_http: bool
-    ca_file: Path | None
     force: bool
     package_only: bool
     out: Path
-    username: str
-    password: str
-
-
-def env_flag(name: str) -> bool:
-    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
 
 
 def parse_args(argv: list[str]) -> Options:
@@ -198,7 +193,7 @@ def parse_args(argv: list[str]) -> Options:
                    help="file with the GPG key's passphrase (env HELM_SIGNING_PASSPHRASE_FILE)")
     p.add_argument("--cosign-key", default=e("COSIGN_KEY", ""),
                    help="cosign private key; its password comes from COSIGN_PASSWORD (env COSIGN_KEY)")
-    p.add_argument("--plain-http", action="store_true", default=env_flag("REGISTRY_PLAIN_HTTP"),
+    p.add_argument("--plain-http", action="store_true", default=plain_http_flag(e("REGISTRY_PLAIN_HTTP", "")),
                    help="the registry speaks plain HTTP (env REGISTRY_PLAIN_HTTP=true)")
     p.add_argument("--ca-file", default=e("REGISTRY_CA_FILE", ""),
                    help="CA bundle that signed the registry's TLS certificate (env REGISTRY_CA_FILE)")
@@ -218,39 +213,32 @@ def parse_args(argv: list[str]) -> Options:
             raise PublishError(f"{what} {value}: no such file")
         return path.resolve()
 
-    host = ""
+    username, password = e("REGISTRY_USERNAME", ""), e("REGISTRY_PASSWORD", "")
+    registry = None
     if not a.package_only:
         if not a.registry:
             raise PublishError("no registry: set REGISTRY=oci://host[:port]/path (or --registry)")
-        m = REGISTRY_RE.match(a.registry)
-        if not m:
-            raise PublishError(f"registry {a.registry!r} is not an OCI URL: expected "
-                               "oci://host[:port]/path with a lowercase path, e.g. oci://127.0.0.1:5000/charts")
-        host = m.group("host")
-        if a.plain_http and a.ca_file:
-            raise PublishError("--plain-http and --ca-file contradict each other: a CA is for HTTPS")
+        registry = parse(a.registry, plain_http=a.plain_http, ca_file=a.ca_file or None,
+                         username=username, password=password)
         if not a.key:
             raise PublishError("no signing key: set HELM_SIGNING_KEY (or --key) to the GPG key's name")
         if not a.cosign_key:
             raise PublishError("no cosign key: set COSIGN_KEY (or --cosign-key) to the cosign private key")
     if a.key and not a.keyring:
         raise PublishError("no keyring: set HELM_SIGNING_KEYRING (or --keyring) to the exported secret keyring")
-    username, password = e("REGISTRY_USERNAME", ""), e("REGISTRY_PASSWORD", "")
-    if bool(username) != bool(password):
-        raise PublishError("set both REGISTRY_USERNAME and REGISTRY_PASSWORD, or neither")
+    check_credentials(username, password)
     return Options(
-        registry=a.registry.rstrip("/"), host=host, charts_dir=Path(a.charts_dir).resolve(),
+        registry=registry, charts_dir=Path(a.charts_dir).resolve(),
         only=a.chart, key=a.key, keyring=existing(a.keyring, "signing keyring"),
         passphrase_file=existing(a.passphrase_file, "passphrase file"),
-        cosign_key=existing(a.cosign_key, "cosign key"), plain_http=a.plain_http,
-        ca_file=existing(a.ca_file, "CA file"), force=a.force, package_only=a.package_only,
-        out=Path(a.out).resolve(), username=username, password=password)
+        cosign_key=existing(a.cosign_key, "cosign key"), force=a.force, package_only=a.package_only,
+        out=Path(a.out).resolve())
 
 
 # ------------------------------------------------------------------------ errors
-def explain_registry_error(message: str, opts: Options) -> str:
+def explain_registry_error(message: str, registry: RegistryOptions) -> str:
     """Turn Helm's or cosign's registry error into one line naming the cause."""
-    host = opts.host
+    host = registry.host
     # The host's port must not read as a status code (a port such as 54031 holds "403").
     m = message.lower().replace(host.lower(), "<registry>")
     status = set(re.findall(r"\b(400|401|403)\b", m))
@@ -262,11 +250,11 @@ def explain_registry_error(message: str, opts: Options) -> str:
         return f"registry {host} is unreachable: the connection timed out"
     if "server gave http response to https client" in m:
         return f"registry {host} speaks plain HTTP: pass --plain-http (env REGISTRY_PLAIN_HTTP=true)"
-    if opts.plain_http and "400" in status and "bad request" in m:
+    if registry.plain_http and "400" in status and "bad request" in m:
         return f"registry {host} rejected plain HTTP (400): it speaks HTTPS, drop --plain-http"
     if "x509" in m or "certificate" in m and "tls" in m:
-        hint = "pass --ca-file with the CA that signed it" if not opts.ca_file else \
-            f"{opts.ca_file} did not sign it"
+        hint = "pass --ca-file with the CA that signed it" if not registry.ca_file else \
+            f"{registry.ca_file} did not sign it"
         return f"registry {host}'s TLS certificate is not trusted: {hint}"
     # A 403 first: on a denied write, the OCI client may also try (and fail) to find
     # credentials, so a 403 message can mention them too.
@@ -274,8 +262,8 @@ def explain_registry_error(message: str, opts: Options) -> str:
         return f"registry {host} denied the request (403 Forbidden): the account may not push there"
     if "401" in status or "unauthorized" in m or "basic credential not found" in m \
             or "authentication required" in m:
-        if opts.username:
-            return f"registry {host} rejected the credentials of user {opts.username!r} (401 Unauthorized)"
+        if registry.username:
+            return f"registry {host} rejected the credentials of user {registry.username!r} (401 Unauthorized)"
         return (f"registry {host} requires authentication: set REGISTRY_USERNAME and REGISTRY_PASSWORD, "
                 f"or run `helm registry login {host}` first")
     if "403" in status or "denied" in m or "forbidden" in m:
@@ -320,6 +308,7 @@ def shown(path: Path) -> str:
 class Publisher:
     def __init__(self, opts: Options, work: Path):
         self.o = opts
+        self.reg = opts.registry
         self.work = work
         self.helm = tool("helm")
         self.env = dict(os.environ)
@@ -328,11 +317,6 @@ class Publisher:
         self.signed: set[str] = set()
 
     # helm ------------------------------------------------------------------------
-    def tls_args(self) -> list[str]:
-        if self.o.plain_http:
-            return ["--plain-http"]
-        return ["--ca-file", str(self.o.ca_file)] if self.o.ca_file else []
-
     def helm_run(self, *args: str, env: dict | None = None, input: str | None = None):
         cmd = [self.helm, *args]
         if self.registry_config:
@@ -352,14 +336,14 @@ class Publisher:
 
     def login(self) -> None:
         """Credentials from the environment go into a private registry config for this run."""
-        if self.o.username:
+        if self.reg.username:
             self.registry_config = self.work / "registry" / "config.json"
             self.registry_config.parent.mkdir(parents=True)
-            proc = self.helm_run("registry", "login", self.o.host, "--username", self.o.username,
-                                 "--password-stdin", *self.tls_args(), input=self.o.password)
+            proc = self.helm_run("registry", "login", self.reg.host, "--username", self.reg.username,
+                                 "--password-stdin", *self.reg.helm_tls_args(), input=self.reg.password)
             if proc.returncode != 0:
-                raise PublishError(explain_registry_error(last_error(proc), self.o) + "; nothing was pushed")
-            say(f"logged in to {self.o.host} as {self.o.username!r} (credentials kept in a "
+                raise PublishError(explain_registry_error(last_error(proc), self.reg) + "; nothing was pushed")
+            say(f"logged in to {self.reg.host} as {self.reg.username!r} (credentials kept in a "
                 "temporary config, removed afterwards)")
             docker_config = self.registry_config.parent
         else:
@@ -434,16 +418,16 @@ class Publisher:
         for chart in charts:
             dest = self.work / "remote" / chart.name
             dest.mkdir(parents=True)
-            proc = self.helm_run("pull", f"{self.o.registry}/{chart.name}", "--version", chart.version,
-                                 "--destination", str(dest), *self.tls_args())
+            proc = self.helm_run("pull", f"{self.reg.url}/{chart.name}", "--version", chart.version,
+                                 "--destination", str(dest), *self.reg.helm_tls_args())
             if proc.returncode == 0:
                 m = DIGEST_RE.search(proc.stdout + proc.stderr)
                 chart.remote = {"digest": m.group(1) if m else "?",
                                 "archive": dest / f"{chart.name}-{chart.version}.tgz"}
             elif not is_missing_version(last_error(proc)):
-                raise PublishError(explain_registry_error(last_error(proc), self.o) + "; nothing was pushed")
+                raise PublishError(explain_registry_error(last_error(proc), self.reg) + "; nothing was pushed")
         existing = [c for c in charts if c.remote]
-        say(f"registry {self.o.registry} reachable; "
+        say(f"registry {self.reg.url} reachable; "
             + ("no chart version exists yet" if not existing else
                f"already there: {', '.join(c.ref for c in existing)}"))
 
@@ -456,35 +440,31 @@ class Publisher:
                 pulled = c.remote["archive"]
                 same = pulled.is_file() and hashlib.sha256(pulled.read_bytes()).hexdigest() == c.sha256
                 content = "identical archive" if same else "different content"
-                lines.append(f"{c.ref} already exists in {self.o.registry} ({c.remote['digest']}, "
+                lines.append(f"{c.ref} already exists in {self.reg.url} ({c.remote['digest']}, "
                              f"{content}): released versions are immutable; bump `version` in "
                              f"{shown(c.source)}/Chart.yaml, leave the chart out (--chart NAME "
                              f"selects charts), or overwrite with --force; nothing was pushed")
             raise PublishError("\n".join(lines))
         for c in existing:
-            say(f"WARNING: --force: overwriting {c.ref} in {self.o.registry} (was {c.remote['digest']})")
+            say(f"WARNING: --force: overwriting {c.ref} in {self.reg.url} (was {c.remote['digest']})")
 
     def push_and_sign(self, chart: Chart) -> None:
-        proc = self.helm_run("push", str(chart.archive), self.o.registry, *self.tls_args())
+        proc = self.helm_run("push", str(chart.archive), self.reg.url, *self.reg.helm_tls_args())
         if proc.returncode != 0:
             raise PublishError(f"pushing {chart.ref} failed: "
-                               + explain_registry_error(last_error(proc), self.o))
+                               + explain_registry_error(last_error(proc), self.reg))
         m = DIGEST_RE.search(proc.stdout + proc.stderr)
         if not m:
             raise PublishError(f"pushing {chart.ref}: Helm printed no digest: {proc.stdout.strip()}")
         chart.digest = m.group(1)
         self.published.append(chart)
-        say(f"pushed {self.o.registry}/{chart.name}:{chart.version} digest {chart.digest}")
-        ref = f"{self.o.registry[len('oci://'):]}/{chart.name}@{chart.digest}"
+        say(f"pushed {self.reg.url}/{chart.name}:{chart.version} digest {chart.digest}")
+        ref = f"{self.reg.url[len('oci://'):]}/{chart.name}@{chart.digest}"
         cmd = [tool("cosign"), "sign", "--key", str(self.o.cosign_key), "--tlog-upload=false", "--yes"]
-        if self.o.plain_http:
-            cmd.append("--allow-http-registry")
-        if self.o.ca_file:
-            cmd += ["--registry-cacert", str(self.o.ca_file)]
-        proc = run([*cmd, ref], env=self.env)
+        proc = run([*cmd, *self.reg.cosign_tls_args(), ref], env=self.env)
         if proc.returncode != 0:
             raise PublishError(f"cosign signing of {ref} failed: "
-                               + explain_registry_error(last_error(proc), self.o))
+                               + explain_registry_error(last_error(proc), self.reg))
         self.signed.add(chart.name)
         say(f"cosign signed {ref} (key {self.o.cosign_key.name}, no transparency log)")
 
@@ -495,7 +475,7 @@ class Publisher:
         lines = ["the registry now holds (pushed by this run):"]
         for c in self.published:
             sig = "cosign-signed" if c.name in self.signed else "NOT cosign-signed"
-            lines.append(f"  {self.o.registry}/{c.name}:{c.version} {c.digest} ({sig}, .prov attached)")
+            lines.append(f"  {self.reg.url}/{c.name}:{c.version} {c.digest} ({sig}, .prov attached)")
         missing = [c for c in charts if c not in self.published]
         if missing:
             lines.append("NOT published: " + ", ".join(c.ref for c in missing))
@@ -504,7 +484,7 @@ class Publisher:
         unsigned = [c for c in self.published if c.name not in self.signed]
         if unsigned:
             lines.append("sign what is unsigned with: " + "; ".join(
-                f"cosign sign --key KEY --tlog-upload=false {self.o.registry[6:]}/{c.name}@{c.digest}"
+                f"cosign sign --key KEY --tlog-upload=false {self.reg.url[6:]}/{c.name}@{c.digest}"
                 for c in unsigned))
         return lines
 
@@ -521,8 +501,8 @@ def main(argv: list[str]) -> int:
             if not opts.package_only:
                 tool("cosign")
                 pub.check_cosign_key()
-                say(f"registry {opts.registry} ({'plain HTTP' if opts.plain_http else 'HTTPS'}"
-                    f"{', CA ' + str(opts.ca_file) if opts.ca_file else ''})")
+                say(f"registry {opts.registry.url} ({'plain HTTP' if opts.registry.plain_http else 'HTTPS'}"
+                    f"{', CA ' + str(opts.registry.ca_file) if opts.registry.ca_file else ''})")
                 pub.login()
                 pub.probe_remote(charts)
             pub.package(charts)
@@ -532,11 +512,11 @@ def main(argv: list[str]) -> int:
             pub.refuse_existing(charts)
             for chart in charts:
                 pub.push_and_sign(chart)
-            say(f"done: published {len(charts)} chart(s) to {opts.registry}:")
+            say(f"done: published {len(charts)} chart(s) to {opts.registry.url}:")
             for c in charts:
-                print(f"  {opts.registry}/{c.name}:{c.version}@{c.digest}", flush=True)
+                print(f"  {opts.registry.url}/{c.name}:{c.version}@{c.digest}", flush=True)
             return 0
-    except PublishError as exc:
+    except (PublishError, RegistryOptionError) as exc:
         lines = str(exc).splitlines()
         for line in lines:
             print(f"publish: error: {line}", file=sys.stderr, flush=True)

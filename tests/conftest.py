@@ -5,7 +5,12 @@ manifest_snapshot, ...) and the hooks come from the chart_harness plugin
 Fixtures
     helm4, helm3       the two entries of the Helm matrix, by name
     chart_copy         charts/ copied to tmp_path; returns the copied standard-app
+    chart_copy_at_previous
+                       chart_copy with Chart.yaml at the previous release's version; the
+                       module defines `previous` (its PreviousRelease)
     consumer_copy      tests/consumer-chart and common-lib copied to tmp_path; (consumer, library)
+    workdir, keys, registry, registry_settings, home
+                       the registry tests' fixtures: tests/support/oci_fixtures.py
 """
 
 from __future__ import annotations
@@ -16,8 +21,12 @@ from pathlib import Path
 import pytest
 
 from chart_harness.helm import HelmVersion, helm_matrix, primary_helm
+from chart_harness.previous_release import PreviousRelease
 from chart_harness.render import ensure_dependencies
+from tests.support.edits import set_chart_version
 from tests.support.tools import CHARTS_DIR, COMMON_LIB, ROOT, STANDARD_APP
+
+pytest_plugins = ["tests.support.oci_fixtures"]
 
 CONSUMER_CHART = ROOT / "tests" / "consumer-chart"
 
@@ -67,3 +76,11 @@ def chart_copy(tmp_path: Path) -> Path:
     destination = tmp_path / "charts"
     shutil.copytree(CHARTS_DIR, destination, symlinks=True)
     return destination / STANDARD_APP.name
+
+
+@pytest.fixture
+def chart_copy_at_previous(chart_copy: Path, previous: PreviousRelease) -> Path:
+    """chart_copy at the previous release's version: a test's edit is then the one change
+    between the two, made without a version bump."""
+    set_chart_version(chart_copy, str(previous.version))
+    return chart_copy

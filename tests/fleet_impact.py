@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from chart_harness import upgrade
+from chart_harness.previous_release import PreviousReleaseError, previous_release
 from tests.support import fleet
 from chart_harness.helm import primary_helm
 from tests.support.tools import ROOT, STANDARD_APP
@@ -45,9 +45,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     chart = args.chart.resolve()
     try:
-        previous = upgrade.previous_release(chart, primary_helm(), registry=os.environ.get("REGISTRY") or None)
+        previous = previous_release(chart, primary_helm(), registry=os.environ.get("REGISTRY") or None)
         report = fleet.analyse_fleet(args.fleet.resolve(), previous, chart, primary_helm(), jobs=args.jobs)
-    except (fleet.FleetError, upgrade.PreviousReleaseError) as err:
+    except (fleet.FleetError, PreviousReleaseError) as err:
         print(f"fleet: {err}", file=sys.stderr)
         return 2
     except pytest.fail.Exception as err:  # a missing or wrong tool: the message has the fix

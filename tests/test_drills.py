@@ -43,7 +43,7 @@ from tests.support.cluster import (  # noqa: F401 - control_plane is a fixture
 from chart_harness.helm import helm_matrix, primary_helm, HelmVersion
 from chart_harness.render import ensure_dependencies, render_case, render_chart
 from tests.support.tools import STANDARD_APP
-from chart_harness.upgrade import compare_releases
+from chart_harness.immutable import compare_releases
 
 pytestmark = pytest.mark.cluster
 

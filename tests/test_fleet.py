@@ -24,7 +24,7 @@ from tests.support.edits import add_selector_label, edit, rename_deployment, set
 from chart_harness.explain import field_changes
 from chart_harness.helm import HelmVersion
 from tests.support.tools import ROOT, STANDARD_APP, load_script
-from chart_harness.upgrade import PreviousRelease, previous_release
+from chart_harness.previous_release import PreviousRelease, previous_release
 from tests.support.values import coalesce
 
 FLEET = ROOT / "tests" / "fleet"
@@ -38,14 +38,6 @@ pytestmark = pytest.mark.xdist_group("fleet")
 @pytest.fixture(scope="module")
 def previous(helm4: HelmVersion) -> PreviousRelease:
     return previous_release(STANDARD_APP, helm4)
-
-
-@pytest.fixture
-def chart_copy(chart_copy: Path, previous: PreviousRelease) -> Path:
-    """A copy of the charts at the previous release's version: each proof's edit is then
-    the one change the report shows, made without a version bump."""
-    set_chart_version(chart_copy, str(previous.version))
-    return chart_copy
 
 
 @pytest.fixture(scope="module")
@@ -229,10 +221,10 @@ def _report(chart: Path, previous: PreviousRelease, helm: HelmVersion, services:
     return fleet.analyse_fleet(FLEET, previous, chart, helm, jobs=2, services=services)
 
 
-def test_unchanged_chart_reports_the_fleet_unchanged(chart_copy: Path, subset, previous, helm4) -> None:
+def test_unchanged_chart_reports_the_fleet_unchanged(chart_copy_at_previous: Path, subset, previous, helm4) -> None:
     """The baseline of the proofs below: the working tree, at the previous release's
     version, against the previous release."""
-    report = _report(chart_copy, previous, helm4, subset)
+    report = _report(chart_copy_at_previous, previous, helm4, subset)
     assert not report.problems(), report.markdown()
     # The only change since 1.0.0 that the fleet feels: checksum/config is a hash of the
     # config as JSON now, so every service with config restarts once.
@@ -266,10 +258,10 @@ def test_version_bump_changes_only_the_chart_label(subset, previous, helm4) -> N
     ids=["replicas", "probe-period"],
 )
 def test_changed_default_reports_exactly_the_services_that_keep_it(
-    chart_copy: Path, subset, previous, helm4, default, field, overridden
+    chart_copy_at_previous: Path, subset, previous, helm4, default, field, overridden
 ) -> None:
-    edit(chart_copy / "values.yaml", *default)
-    report = _report(chart_copy, previous, helm4, subset)
+    edit(chart_copy_at_previous / "values.yaml", *default)
+    report = _report(chart_copy_at_previous, previous, helm4, subset)
     expected = _names(subset, lambda v: not overridden(v))
     assert 0 < len(expected) < len(subset), "the proof needs services on both sides"
     assert _group(report, "Deployment", field) == expected, report.markdown()
@@ -279,11 +271,11 @@ def test_changed_default_reports_exactly_the_services_that_keep_it(
     assert not report.problems()
 
 
-def test_pod_annotation_change_predicts_a_restart_for_exactly_those_services(chart_copy: Path, subset, previous, helm4) -> None:
+def test_pod_annotation_change_predicts_a_restart_for_exactly_those_services(chart_copy_at_previous: Path, subset, previous, helm4) -> None:
     """A new annotation on the pods of services with metrics: those, and only those, roll."""
-    edit(chart_copy.parent / "common-lib" / "templates" / "_metrics.tpl",
+    edit(chart_copy_at_previous.parent / "common-lib" / "templates" / "_metrics.tpl",
          'prometheus.io/scrape: "true"\n', 'prometheus.io/scrape: "true"\nprometheus.io/scheme: "http"\n')
-    report = _report(chart_copy, previous, helm4, subset)
+    report = _report(chart_copy_at_previous, previous, helm4, subset)
     with_metrics = _names(subset, lambda v: v.get("metrics", {}).get("enabled", True))
     with_config = _names(subset, lambda v: v.get("config"))  # they restart anyway (see above)
     assert 0 < len(with_metrics) < len(subset)
@@ -293,26 +285,26 @@ def test_pod_annotation_change_predicts_a_restart_for_exactly_those_services(cha
     assert set(report.services(fleet.UNCHANGED)) == {s.name for s in subset} - with_metrics - with_config
 
 
-def test_selector_change_is_a_break_for_every_service(chart_copy: Path, subset, previous, helm4) -> None:
-    add_selector_label(chart_copy)
-    report = _report(chart_copy, previous, helm4, subset)
+def test_selector_change_is_a_break_for_every_service(chart_copy_at_previous: Path, subset, previous, helm4) -> None:
+    add_selector_label(chart_copy_at_previous)
+    report = _report(chart_copy_at_previous, previous, helm4, subset)
     assert set(report.services(fleet.IMMUTABLE)) == {s.name for s in subset}, report.markdown()
     assert all("spec.selector" in "".join(i.breaks) and "field is immutable" in "".join(i.breaks) for i in report.impacts)
     problems = report.problems()
     assert len(problems) == 1 and f"{len(subset)} service(s) immutable-field break" in problems[0]
     assert "**Blocked:**" in report.markdown()
-    set_chart_version(chart_copy, "2.0.0")  # a major bump allows it, and the report still lists it
-    bumped = _report(chart_copy, previous, helm4, subset)
+    set_chart_version(chart_copy_at_previous, "2.0.0")  # a major bump allows it, and the report still lists it
+    bumped = _report(chart_copy_at_previous, previous, helm4, subset)
     assert not bumped.problems() and len(bumped.services(fleet.IMMUTABLE)) == len(subset)
     assert "allowed by the major version bump" in bumped.markdown()
 
 
-def test_schema_tightening_lists_the_services_it_now_rejects(chart_copy: Path, subset, previous, helm4) -> None:
-    schema_path = chart_copy / "values.schema.json"
+def test_schema_tightening_lists_the_services_it_now_rejects(chart_copy_at_previous: Path, subset, previous, helm4) -> None:
+    schema_path = chart_copy_at_previous / "values.schema.json"
     schema = json.loads(schema_path.read_text())
     schema["properties"]["replicaCount"]["maximum"] = 3
     schema_path.write_text(json.dumps(schema, indent=2))
-    report = _report(chart_copy, previous, helm4, subset)
+    report = _report(chart_copy_at_previous, previous, helm4, subset)
     expected = _names(subset, lambda v: v.get("replicaCount", 2) > 3)
     assert expected, "the proof needs a service with more than 3 replicas"
     assert set(report.services(fleet.NOW_REJECTED)) == expected, report.markdown()
@@ -331,18 +323,18 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
                           cwd=ROOT, capture_output=True, text=True, timeout=600, check=False)
 
 
-def test_make_fleet_exit_status_and_reports(chart_copy: Path, tmp_path: Path, previous, helm4) -> None:
+def test_make_fleet_exit_status_and_reports(chart_copy_at_previous: Path, tmp_path: Path, previous, helm4) -> None:
     small = tmp_path / "fleet"
     for path in sorted(FLEET.glob("payments/*.yaml"))[:4]:
         _write(small / "payments" / path.name, path.read_text())
     md, js = tmp_path / "report.md", tmp_path / "report.json"
-    ok = _cli("--fleet", str(small), "--chart", str(chart_copy), "--markdown", str(md), "--json", str(js))
+    ok = _cli("--fleet", str(small), "--chart", str(chart_copy_at_previous), "--markdown", str(md), "--json", str(js))
     assert ok.returncode == 0, ok.stderr
     data = json.loads(js.read_text())
     assert sum(data["counts"].values()) == 4 and data["problems"] == []
     assert md.read_text().startswith("### Fleet impact: standard-app")
-    add_selector_label(chart_copy)
-    broken = _cli("--fleet", str(small), "--chart", str(chart_copy), "--markdown", str(md), "--json", str(js))
+    add_selector_label(chart_copy_at_previous)
+    broken = _cli("--fleet", str(small), "--chart", str(chart_copy_at_previous), "--markdown", str(md), "--json", str(js))
     assert broken.returncode == 1, broken.stderr
     assert "4 service(s) immutable-field break" in broken.stderr
     assert json.loads(js.read_text())["counts"][fleet.IMMUTABLE] == 4
@@ -350,10 +342,10 @@ def test_make_fleet_exit_status_and_reports(chart_copy: Path, tmp_path: Path, pr
     assert missing.returncode == 2 and "not a directory" in missing.stderr
 
 
-def test_report_fits_a_pull_request_comment(chart_copy: Path, services, previous, helm4) -> None:
+def test_report_fits_a_pull_request_comment(chart_copy_at_previous: Path, services, previous, helm4) -> None:
     """The worst case: every service breaks. The comment is cut to size and says so."""
-    add_selector_label(chart_copy)
-    report = _report(chart_copy, previous, helm4, services[:120])
+    add_selector_label(chart_copy_at_previous)
+    report = _report(chart_copy_at_previous, previous, helm4, services[:120])
     text = report.markdown(limit=20_000)
     assert len(text) <= 20_000 and "the JSON report has every service" in text
     assert text.index("| outcome | services |") < text.index("#### Changes by field") < text.index("#### Per service")
@@ -361,10 +353,10 @@ def test_report_fits_a_pull_request_comment(chart_copy: Path, services, previous
     assert len(full["services"]) == 120 and full["counts"][fleet.IMMUTABLE] == 120
 
 
-def test_renamed_deployment_is_a_blocking_recreate_and_a_restart(chart_copy: Path, subset, previous, helm4) -> None:
+def test_renamed_deployment_is_a_blocking_recreate_and_a_restart(chart_copy_at_previous: Path, subset, previous, helm4) -> None:
     """Helm deletes the old Deployment and creates the new one: every pod goes."""
-    rename_deployment(chart_copy)
-    report = _report(chart_copy, previous, helm4, subset)
+    rename_deployment(chart_copy_at_previous)
+    report = _report(chart_copy_at_previous, previous, helm4, subset)
     assert set(report.services(fleet.RECREATED)) == {s.name for s in subset}, report.markdown()
     for impact in report.impacts:
         assert impact.restarts and any("Helm deletes Deployment/" in d for d in impact.deletions), impact.as_json()
@@ -384,18 +376,18 @@ def _product(tmp_path: Path, name: str, *, alias: str | None = None) -> Path:
     return chart
 
 
-def test_product_chart_with_an_alias_follows_a_version_bump(chart_copy: Path, tmp_path: Path, previous, helm4) -> None:
+def test_product_chart_with_an_alias_follows_a_version_bump(chart_copy_at_previous: Path, tmp_path: Path, previous, helm4) -> None:
     """Helm applies an alias only if the packaged version satisfies the pin: the variant pins it."""
     _product(tmp_path, "alias-shop", alias="api")
-    set_chart_version(chart_copy, "1.1.0")
-    report = fleet.analyse_fleet(tmp_path / "fleet", previous, chart_copy, helm4, jobs=2)
+    set_chart_version(chart_copy_at_previous, "1.1.0")
+    report = fleet.analyse_fleet(tmp_path / "fleet", previous, chart_copy_at_previous, helm4, jobs=2)
     assert len(report.impacts) == 3 and not report.services(fleet.NOW_REJECTED), report.markdown()
     assert not report.problems(), report.markdown()
     for impact in report.impacts:  # the values under `api:` reached the chart: the image is the team's
         assert impact.verdict in (fleet.UNCHANGED, fleet.RESTART, fleet.CHANGED), impact.as_json()
 
 
-def test_product_chart_keeps_its_other_dependencies(chart_copy: Path, tmp_path: Path, previous, helm4) -> None:
+def test_product_chart_keeps_its_other_dependencies(chart_copy_at_previous: Path, tmp_path: Path, previous, helm4) -> None:
     chart = _product(tmp_path, "extra-shop")
     helper = tmp_path / "helper"
     _write(helper / "Chart.yaml", "apiVersion: v2\nname: helper\nversion: 0.1.0\n")
@@ -403,16 +395,16 @@ def test_product_chart_keeps_its_other_dependencies(chart_copy: Path, tmp_path: 
     (chart / "charts").mkdir()
     helm4.run(["package", str(helper), "--destination", str(chart / "charts")])
     edit(chart / "Chart.yaml", "dependencies:\n", "dependencies:\n  - name: helper\n    version: 0.1.0\n    repository: oci://localhost:5000/charts\n")
-    report = fleet.analyse_fleet(tmp_path / "fleet", previous, chart_copy, helm4, jobs=2)
+    report = fleet.analyse_fleet(tmp_path / "fleet", previous, chart_copy_at_previous, helm4, jobs=2)
     assert {i.verdict for i in report.impacts} <= {fleet.UNCHANGED, fleet.RESTART, fleet.CHANGED}, report.markdown()
     assert not any("ConfigMap/helper" in i.added + i.removed for i in report.impacts)
     (chart / "charts" / "helper-0.1.0.tgz").unlink()
     shutil.copytree(helper, chart / "charts" / "helper")  # vendored unpacked: the same render
-    unpacked = fleet.analyse_fleet(tmp_path / "fleet", previous, chart_copy, helm4, jobs=2)
+    unpacked = fleet.analyse_fleet(tmp_path / "fleet", previous, chart_copy_at_previous, helm4, jobs=2)
     assert [i.verdict for i in unpacked.impacts] == [i.verdict for i in report.impacts], unpacked.markdown()
     shutil.rmtree(chart / "charts" / "helper")  # a dependency the fleet cannot provide: exit 2, not a verdict
     with pytest.raises(fleet.FleetError, match="its dependencies cannot be prepared"):
-        fleet.analyse_fleet(tmp_path / "fleet", previous, chart_copy, helm4, jobs=2)
+        fleet.analyse_fleet(tmp_path / "fleet", previous, chart_copy_at_previous, helm4, jobs=2)
 
 
 def test_services_one_version_refuses_are_named_with_the_message(tmp_path: Path, previous, helm4) -> None:
@@ -430,20 +422,20 @@ def test_services_one_version_refuses_are_named_with_the_message(tmp_path: Path,
     assert "podSecurity" in text and "replicas" in text and not report.problems()
 
 
-def test_a_selector_no_pod_carries_is_a_warning(chart_copy: Path, subset, previous, helm4) -> None:
+def test_a_selector_no_pod_carries_is_a_warning(chart_copy_at_previous: Path, subset, previous, helm4) -> None:
     """The Service would route to nothing: no single object shows it, the report does."""
-    edit(chart_copy.parent / "common-lib" / "templates" / "service" / "_service.tpl",
+    edit(chart_copy_at_previous.parent / "common-lib" / "templates" / "service" / "_service.tpl",
          '  selector: {{- include "common-lib.labels.selector" $scope | nindent 4 }}\n',
          '  selector: {{- include "common-lib.labels.selector" $scope | nindent 4 }}\n    tier: web\n')
-    report = _report(chart_copy, previous, helm4, subset)
+    report = _report(chart_copy_at_previous, previous, helm4, subset)
     assert {i.service.name for i in report.with_warnings} == {s.name for s in subset}, report.markdown()
     assert all("which no pod template of the release carries" in " ".join(i.warnings) for i in report.impacts)
     assert "**Warnings** for" in report.markdown()
 
 
-def test_the_cut_report_keeps_every_block_closed(chart_copy: Path, subset, previous, helm4) -> None:
-    add_selector_label(chart_copy)
-    report = _report(chart_copy, previous, helm4, subset)
+def test_the_cut_report_keeps_every_block_closed(chart_copy_at_previous: Path, subset, previous, helm4) -> None:
+    add_selector_label(chart_copy_at_previous)
+    report = _report(chart_copy_at_previous, previous, helm4, subset)
     for limit in (6_000, 9_000, 15_000):
         text = report.markdown(limit=limit)
         assert len(text) <= limit

@@ -16,11 +16,9 @@ import pytest
 from chart_harness.helm import helm_matrix, primary_helm
 from tests.support.registry import (
     HelmHome,
-    make_signing_keys,
     manifest,
     run_publish,
     sha256_file,
-    start_registry,
 )
 from tests.support.tools import ROOT
 
@@ -30,24 +28,9 @@ USER, PASSWORD = "ci-publisher", "correct-horse-battery-staple"
 
 
 @pytest.fixture(scope="module")
-def workdir(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("oci-auth-tls")
-
-
-@pytest.fixture(scope="module")
-def registry():
-    reg = start_registry(users={USER: PASSWORD}, tls=True)
-    yield reg
-    reg.stop()
-
-
-@pytest.fixture(scope="module")
-def keys(workdir):
-    return make_signing_keys(workdir / "keys")
-
-
-def fresh_home(tmp_path: Path) -> HelmHome:
-    return HelmHome(tmp_path / "helm")
+def registry_settings() -> dict:
+    """The module's registry: HTTPS with a throwaway CA, and an htpasswd login."""
+    return {"users": {USER: PASSWORD}, "tls": True}
 
 
 def tls_publish_args(registry) -> list[str]:
@@ -63,8 +46,7 @@ def test_the_registry_really_requires_auth_and_tls(registry):
 
 
 @pytest.mark.parametrize("helm", helm_matrix(), ids=lambda h: h.name)
-def test_registry_login_with_bare_host_port(helm, registry, tmp_path):
-    home = fresh_home(tmp_path)
+def test_registry_login_with_bare_host_port(helm, registry, home):
     proc = home.helm(helm, "registry", "login", registry.host, "--username", USER, "--password-stdin",
                      "--ca-file", str(registry.ca_file), input=PASSWORD)
     assert "Login Succeeded" in proc.stdout + proc.stderr
@@ -78,8 +60,7 @@ def test_registry_login_with_bare_host_port(helm, registry, tmp_path):
 
 
 @pytest.mark.parametrize("helm", helm_matrix(), ids=lambda h: h.name)
-def test_registry_login_with_wrong_credentials_fails_clearly(helm, registry, tmp_path):
-    home = fresh_home(tmp_path)
+def test_registry_login_with_wrong_credentials_fails_clearly(helm, registry, home):
     proc = home.helm(helm, "registry", "login", registry.host, "--username", USER, "--password-stdin",
                      "--ca-file", str(registry.ca_file), input="wrong", check=False)
     assert proc.returncode != 0
@@ -87,8 +68,8 @@ def test_registry_login_with_wrong_credentials_fails_clearly(helm, registry, tmp
     assert not home.registry_config.is_file() or registry.host not in home.registry_config.read_text()
 
 
-def test_publish_with_wrong_credentials_says_so_and_pushes_nothing(registry, keys, tmp_path):
-    run = run_publish(fresh_home(tmp_path), keys, "--registry", f"oci://{registry.host}/wrong-creds",
+def test_publish_with_wrong_credentials_says_so_and_pushes_nothing(registry, keys, tmp_path, home):
+    run = run_publish(home, keys, "--registry", f"oci://{registry.host}/wrong-creds",
                       "--ca-file", str(registry.ca_file), "--out", str(tmp_path / "dist"),
                       REGISTRY_USERNAME=USER, REGISTRY_PASSWORD="wrong")
     assert run.returncode == 1
@@ -97,16 +78,16 @@ def test_publish_with_wrong_credentials_says_so_and_pushes_nothing(registry, key
     assert not [r for r in registry.repositories() if r.startswith("wrong-creds/")]
 
 
-def test_publish_without_credentials_names_the_missing_login(registry, keys, tmp_path):
-    run = run_publish(fresh_home(tmp_path), keys, *tls_publish_args(registry),
+def test_publish_without_credentials_names_the_missing_login(registry, keys, tmp_path, home):
+    run = run_publish(home, keys, *tls_publish_args(registry),
                       "--out", str(tmp_path / "dist"))
     assert run.returncode == 1
     assert len(run.errors) == 1 and "requires authentication" in run.errors[0], str(run)
     assert f"helm registry login {registry.host}" in run.errors[0]
 
 
-def test_publish_without_the_ca_says_the_certificate_is_untrusted(registry, keys, tmp_path):
-    run = run_publish(fresh_home(tmp_path), keys, "--registry", registry.url,
+def test_publish_without_the_ca_says_the_certificate_is_untrusted(registry, keys, tmp_path, home):
+    run = run_publish(home, keys, "--registry", registry.url,
                       "--out", str(tmp_path / "dist"),
                       REGISTRY_USERNAME=USER, REGISTRY_PASSWORD=PASSWORD)
     assert run.returncode == 1
@@ -114,8 +95,8 @@ def test_publish_without_the_ca_says_the_certificate_is_untrusted(registry, keys
     assert f"registry {registry.host}'s TLS certificate is not trusted: pass --ca-file" in run.errors[0]
 
 
-def test_publish_with_plain_http_to_a_tls_registry_says_so(registry, keys, tmp_path):
-    run = run_publish(fresh_home(tmp_path), keys, "--registry", registry.url, "--plain-http",
+def test_publish_with_plain_http_to_a_tls_registry_says_so(registry, keys, tmp_path, home):
+    run = run_publish(home, keys, "--registry", registry.url, "--plain-http",
                       "--out", str(tmp_path / "dist"),
                       REGISTRY_USERNAME=USER, REGISTRY_PASSWORD=PASSWORD)
     assert run.returncode == 1
@@ -142,8 +123,7 @@ def test_publish_over_tls_with_login_from_the_environment(published_tls, registr
 
 
 @pytest.mark.parametrize("helm", helm_matrix(), ids=lambda h: h.name)
-def test_pull_over_tls_after_login(helm, published_tls, registry, workdir, tmp_path):
-    home = fresh_home(tmp_path)
+def test_pull_over_tls_after_login(helm, published_tls, registry, workdir, tmp_path, home):
     home.helm(helm, "registry", "login", registry.host, "--username", USER, "--password-stdin",
               "--ca-file", str(registry.ca_file), input=PASSWORD)
     dest = tmp_path / "pulled"
@@ -156,18 +136,16 @@ def test_pull_over_tls_after_login(helm, published_tls, registry, workdir, tmp_p
     assert sha256_file(dest / archive) == sha256_file(workdir / "dist" / archive)
 
 
-def test_pull_without_the_ca_is_refused(published_tls, registry, tmp_path):
-    home = fresh_home(tmp_path)
+def test_pull_without_the_ca_is_refused(published_tls, registry, tmp_path, home):
     proc = home.helm(primary_helm(), "pull", f"{registry.url}/standard-app", "--destination",
                      str(tmp_path), check=False)
     assert proc.returncode != 0
     assert "x509: certificate signed by unknown authority" in proc.stderr
 
 
-def test_cosign_verifies_over_tls_with_the_login(published_tls, registry, keys, tmp_path):
+def test_cosign_verifies_over_tls_with_the_login(published_tls, registry, keys, home):
     run, _ = published_tls
     _, digest = run.pushed["standard-app"]
-    home = fresh_home(tmp_path)
     ref = f"{registry.host}/{registry.path}/standard-app@{digest}"
     args = ("verify", "--key", str(keys.cosign_pub), "--insecure-ignore-tlog",
             "--registry-cacert", str(registry.ca_file), ref)

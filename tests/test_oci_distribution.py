@@ -29,7 +29,6 @@ from tests.support.registry import (
     registry_args,
     run_publish,
     sha256_file,
-    start_registry,
 )
 from tests.support.tools import CHARTS_DIR
 
@@ -43,29 +42,13 @@ def chart_version(name: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def workdir(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("oci-distribution")
-
-
-@pytest.fixture(scope="module")
-def keys(workdir):
-    return make_signing_keys(workdir / "keys")
-
-
-@pytest.fixture(scope="module")
 def foreign_keys(workdir):
     return make_signing_keys(workdir / "foreign-keys", name="Somebody Else")
 
 
 @pytest.fixture(scope="module")
-def registry():
-    reg = start_registry()
-    yield reg
-    reg.stop()
-
-
-@pytest.fixture(scope="module")
 def home(workdir) -> HelmHome:
+    """One Helm home for the module (instead of one per test): the pulls share its cache."""
     return HelmHome(workdir / "helm")
 
 

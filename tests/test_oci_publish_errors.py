@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import shutil
 import socket
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -18,11 +17,9 @@ import yaml
 
 from tests.support.registry import (
     FaultProxy,
-    HelmHome,
     make_signing_keys,
     manifest,
     run_publish,
-    start_registry,
 )
 from tests.support.tools import CHARTS_DIR, load_script
 
@@ -30,28 +27,6 @@ from tests.support.tools import CHARTS_DIR, load_script
 VERSIONS = {n: str(yaml.safe_load((CHARTS_DIR / n / "Chart.yaml").read_text())["version"]) for n in ("common-lib", "standard-app")}
 
 pytestmark = [pytest.mark.registry, pytest.mark.xdist_group("oci-publish-errors")]
-
-
-@pytest.fixture(scope="module")
-def workdir(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("oci-publish-errors")
-
-
-@pytest.fixture(scope="module")
-def keys(workdir):
-    return make_signing_keys(workdir / "keys")
-
-
-@pytest.fixture(scope="module")
-def registry():
-    reg = start_registry()
-    yield reg
-    reg.stop()
-
-
-@pytest.fixture
-def home(tmp_path) -> HelmHome:
-    return HelmHome(tmp_path / "helm")
 
 
 def url_in(registry, path: str) -> str:

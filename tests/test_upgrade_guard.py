@@ -28,8 +28,18 @@ from pathlib import Path
 import pytest
 import yaml
 
-from chart_harness import upgrade
 from chart_harness.cases import Case, discover_cases
+from chart_harness.chart_version import chart_name, chart_version
+from chart_harness.immutable import DOWNTIME, MANUAL, NO_INTERRUPTION, RECREATE, compare_releases
+from chart_harness.previous_release import (
+    PreviousRelease,
+    PreviousReleaseError,
+    baseline_packages,
+    baselines_dir,
+    from_baseline,
+    previous_release,
+)
+from chart_harness.upgrade import UpgradeReport, check_case, check_upgrade
 from tests.support.edits import add_selector_label, edit, edit_re, rename_deployment, set_chart_version
 from chart_harness.helm import HelmVersion
 from tests.support.tools import ROOT, STANDARD_APP
@@ -43,36 +53,28 @@ class UpgradeNotice(UserWarning):
 
 
 @pytest.fixture(scope="module")
-def previous(helm4: HelmVersion) -> upgrade.PreviousRelease:
+def previous(helm4: HelmVersion) -> PreviousRelease:
     """The previous release: REGISTRY if set, else the last git tag, else the baseline."""
     try:
-        return upgrade.previous_release(CURRENT_CHART, helm4, registry=os.environ.get("REGISTRY") or None)
-    except upgrade.PreviousReleaseError as err:
+        return previous_release(CURRENT_CHART, helm4, registry=os.environ.get("REGISTRY") or None)
+    except PreviousReleaseError as err:
         pytest.fail(str(err), pytrace=False)
 
 
-@pytest.fixture
-def chart_copy(chart_copy: Path, previous: upgrade.PreviousRelease) -> Path:
-    """A copy of the charts at the previous release's version: each proof's edit is then
-    the one change the guard sees, made without a version bump."""
-    set_chart_version(chart_copy, str(previous.version))
-    return chart_copy
-
-
-def _report(chart: Path, previous: upgrade.PreviousRelease, helm: HelmVersion, cases: list[str] | None = None) -> upgrade.UpgradeReport:
+def _report(chart: Path, previous: PreviousRelease, helm: HelmVersion, cases: list[str] | None = None) -> UpgradeReport:
     selected = [c for c in discover_cases(chart) if cases is None or c.name in cases]
     assert selected, f"no matrix cases {cases} in {chart}/ci"
-    return upgrade.check_upgrade(chart, previous, helm, selected)
+    return check_upgrade(chart, previous, helm, selected)
 
 
 # --- the guard ----------------------------------------------------------------------------
 
 
-def test_upgrade_guard(case: Case, previous: upgrade.PreviousRelease, helm4: HelmVersion) -> None:
+def test_upgrade_guard(case: Case, previous: PreviousRelease, helm4: HelmVersion) -> None:
     """No matrix case changes an immutable field or renames an object without a major bump."""
-    report = upgrade.UpgradeReport(previous, CURRENT_CHART, upgrade.chart_version(CURRENT_CHART))
+    report = UpgradeReport(previous, CURRENT_CHART, chart_version(CURRENT_CHART))
     values = CURRENT_CHART / "ci" / case.values_file.name
-    report.results.append(upgrade.check_case(Case(case.name, values, CURRENT_CHART), previous, CURRENT_CHART, helm4))
+    report.results.append(check_case(Case(case.name, values, CURRENT_CHART), previous, CURRENT_CHART, helm4))
     if report.problems():
         pytest.fail(report.text(), pytrace=False)
     print(report.text())
@@ -84,9 +86,9 @@ def test_upgrade_guard(case: Case, previous: upgrade.PreviousRelease, helm4: Hel
 # --- proofs: the guard bites ------------------------------------------------------------
 
 
-def test_guard_fails_on_selector_label_change(chart_copy: Path, previous: upgrade.PreviousRelease, helm4: HelmVersion) -> None:
-    add_selector_label(chart_copy)
-    report = _report(chart_copy, previous, helm4, ["minimal", "full"])
+def test_guard_fails_on_selector_label_change(chart_copy_at_previous: Path, previous: PreviousRelease, helm4: HelmVersion) -> None:
+    add_selector_label(chart_copy_at_previous)
+    report = _report(chart_copy_at_previous, previous, helm4, ["minimal", "full"])
     problems = report.problems()
     text = report.text()
     assert len(problems) == 2, text  # one per case: the Deployment's selector
@@ -98,39 +100,39 @@ def test_guard_fails_on_selector_label_change(chart_copy: Path, previous: upgrad
     assert "BREAKING changes without a major version bump" in text and "2.0.0" in text, text
 
 
-def test_guard_fails_on_renamed_deployment(chart_copy: Path, previous: upgrade.PreviousRelease, helm4: HelmVersion) -> None:
-    rename_deployment(chart_copy)
-    report = _report(chart_copy, previous, helm4, ["minimal"])
+def test_guard_fails_on_renamed_deployment(chart_copy_at_previous: Path, previous: PreviousRelease, helm4: HelmVersion) -> None:
+    rename_deployment(chart_copy_at_previous)
+    report = _report(chart_copy_at_previous, previous, helm4, ["minimal"])
     text = report.text()
     assert [(f.resource, f.field, f.old, f.new, f.impact) for f in report.breaking] == [
-        ("Deployment/orders", "metadata.name", "orders", "orders-web", upgrade.RECREATE)
+        ("Deployment/orders", "metadata.name", "orders", "orders-web", RECREATE)
     ], text
     assert "Helm deletes Deployment/orders and creates Deployment/orders-web" in text, text
     assert "downtime" in report.breaking[0].consequence, text
     assert report.problems(), text
 
 
-def test_major_bump_allows_the_breaking_change(chart_copy: Path, previous: upgrade.PreviousRelease, helm4: HelmVersion) -> None:
-    add_selector_label(chart_copy)
-    rename_deployment(chart_copy)
-    set_chart_version(chart_copy, "1.1.0")
-    minor = _report(chart_copy, previous, helm4, ["minimal"])
+def test_major_bump_allows_the_breaking_change(chart_copy_at_previous: Path, previous: PreviousRelease, helm4: HelmVersion) -> None:
+    add_selector_label(chart_copy_at_previous)
+    rename_deployment(chart_copy_at_previous)
+    set_chart_version(chart_copy_at_previous, "1.1.0")
+    minor = _report(chart_copy_at_previous, previous, helm4, ["minimal"])
     assert minor.problems(), "a minor version bump must not allow a breaking change:\n" + minor.text()
 
-    set_chart_version(chart_copy, f"{previous.version.major + 1}.0.0")
-    major = _report(chart_copy, previous, helm4, ["minimal"])
+    set_chart_version(chart_copy_at_previous, f"{previous.version.major + 1}.0.0")
+    major = _report(chart_copy_at_previous, previous, helm4, ["minimal"])
     assert major.breaking, major.text()  # still reported, for the release notes ...
     assert major.problems() == [], major.text()  # ... but allowed
     assert "allowed by the major version bump" in major.text(), major.text()
 
 
-def test_guard_end_to_end_check_upgrade_fails(chart_copy: Path, helm4: HelmVersion) -> None:
+def test_guard_end_to_end_check_upgrade_fails(chart_copy_at_previous: Path, helm4: HelmVersion) -> None:
     """The guard as a command (scripts/check-upgrade.sh, the same test `make check-upgrade`
     runs) on a broken copy: exit 1, and the report on its output."""
-    add_selector_label(chart_copy)
+    add_selector_label(chart_copy_at_previous)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "REGISTRY", "UPGRADE_CHART"))}
     proc = subprocess.run(
-        [str(ROOT / "scripts" / "check-upgrade.sh"), "--chart", str(chart_copy), "-p", "no:cacheprovider", "-k", "minimal"],
+        [str(ROOT / "scripts" / "check-upgrade.sh"), "--chart", str(chart_copy_at_previous), "-p", "no:cacheprovider", "-k", "minimal"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False,
     )
     out = proc.stdout + proc.stderr
@@ -140,47 +142,47 @@ def test_guard_end_to_end_check_upgrade_fails(chart_copy: Path, helm4: HelmVersi
     assert "field is immutable" in out and "Chart.yaml version 2.0.0" in out, out
 
 
-def test_version_lower_than_the_previous_release_fails(chart_copy: Path, helm4: HelmVersion) -> None:
-    set_chart_version(chart_copy, "0.9.0")
-    with pytest.raises(upgrade.PreviousReleaseError, match=r"all newer than Chart.yaml's 0\.9\.0: bump the chart version"):
-        upgrade.previous_release(chart_copy, helm4, repo=None)
+def test_version_lower_than_the_previous_release_fails(chart_copy_at_previous: Path, helm4: HelmVersion) -> None:
+    set_chart_version(chart_copy_at_previous, "0.9.0")
+    with pytest.raises(PreviousReleaseError, match=r"all newer than Chart.yaml's 0\.9\.0: bump the chart version"):
+        previous_release(chart_copy_at_previous, helm4, repo=None)
 
 
-def test_new_case_is_reported_as_new_not_failed(chart_copy: Path, previous: upgrade.PreviousRelease, helm4: HelmVersion) -> None:
+def test_new_case_is_reported_as_new_not_failed(chart_copy_at_previous: Path, previous: PreviousRelease, helm4: HelmVersion) -> None:
     """A case that uses a new key cannot render on the previous release: a new feature."""
-    schema_path = chart_copy / "values.schema.json"
+    schema_path = chart_copy_at_previous / "values.schema.json"
     schema = json.loads(schema_path.read_text(encoding="utf-8"))
     schema["properties"]["revisionHistoryLimit"] = {"type": "integer", "minimum": 0}
     schema_path.write_text(json.dumps(schema), encoding="utf-8")
-    values = yaml.safe_load((chart_copy / "ci" / "minimal-values.yaml").read_text(encoding="utf-8"))
-    (chart_copy / "ci" / "history-values.yaml").write_text(yaml.safe_dump({**values, "revisionHistoryLimit": 3}))
-    report = _report(chart_copy, previous, helm4, ["history", "minimal"])
+    values = yaml.safe_load((chart_copy_at_previous / "ci" / "minimal-values.yaml").read_text(encoding="utf-8"))
+    (chart_copy_at_previous / "ci" / "history-values.yaml").write_text(yaml.safe_dump({**values, "revisionHistoryLimit": 3}))
+    report = _report(chart_copy_at_previous, previous, helm4, ["history", "minimal"])
     assert report.problems() == [], report.text()
     new = {r.case: r.new_in_this_version for r in report.results}
     assert "revisionHistoryLimit" in new["history"] and new["minimal"] == "", report.text()
     assert "history: new in this version" in report.text(), report.text()
 
 
-def test_values_the_new_version_rejects_are_breaking(chart_copy: Path, previous: upgrade.PreviousRelease, helm4: HelmVersion) -> None:
-    schema_path = chart_copy / "values.schema.json"
+def test_values_the_new_version_rejects_are_breaking(chart_copy_at_previous: Path, previous: PreviousRelease, helm4: HelmVersion) -> None:
+    schema_path = chart_copy_at_previous / "values.schema.json"
     schema = json.loads(schema_path.read_text(encoding="utf-8"))
     schema["properties"]["replicaCount"]["maximum"] = 2  # full-values.yaml asks for 3
     schema_path.write_text(json.dumps(schema), encoding="utf-8")
-    report = _report(chart_copy, previous, helm4, ["full"])
+    report = _report(chart_copy_at_previous, previous, helm4, ["full"])
     text = report.text()
     assert [(f.case, f.resource, f.old, f.new) for f in report.breaking] == [("full", "(values)", "accepted", "rejected")], text
     assert "/replicaCount" in report.breaking[0].consequence and report.problems(), text
 
 
-def test_headless_service_is_breaking_but_a_type_change_is_a_notice(chart_copy: Path, previous: upgrade.PreviousRelease, helm4: HelmVersion) -> None:
-    edit(chart_copy / "values.yaml", "  type: ClusterIP\n", "  type: LoadBalancer\n")
-    patchable = _report(chart_copy, previous, helm4, ["minimal"])
+def test_headless_service_is_breaking_but_a_type_change_is_a_notice(chart_copy_at_previous: Path, previous: PreviousRelease, helm4: HelmVersion) -> None:
+    edit(chart_copy_at_previous / "values.yaml", "  type: ClusterIP\n", "  type: LoadBalancer\n")
+    patchable = _report(chart_copy_at_previous, previous, helm4, ["minimal"])
     assert patchable.problems() == [], patchable.text()
     assert [(f.field, f.old, f.new, f.breaking) for f in patchable.findings] == [("spec.type", "ClusterIP", "LoadBalancer", False)]
 
-    edit_re(chart_copy.parent / "common-lib" / "templates" / "service" / "_service.tpl", r"^(  type: \{\{ .app.service.type.*\}\})$",
+    edit_re(chart_copy_at_previous.parent / "common-lib" / "templates" / "service" / "_service.tpl", r"^(  type: \{\{ .app.service.type.*\}\})$",
              r"\1\n  clusterIP: None")
-    headless = _report(chart_copy, previous, helm4, ["minimal"])
+    headless = _report(chart_copy_at_previous, previous, helm4, ["minimal"])
     assert [(f.resource, f.field, f.new) for f in headless.breaking] == [("Service/orders", "spec.clusterIP", "None")], headless.text()
     assert headless.problems(), headless.text()
 
@@ -240,11 +242,11 @@ RULES = [
 
 @pytest.mark.parametrize(("old", "new", "flagged"), [r[1:] for r in RULES], ids=[r[0] for r in RULES])
 def test_comparison_rule(old: dict, new: dict | None, flagged: list[str]) -> None:
-    findings = upgrade.compare_releases("rule", [old], [new] if new else [])
+    findings = compare_releases("rule", [old], [new] if new else [])
     breaking = [f.field for f in findings if f.breaking]
     assert breaking == flagged, "\n".join(f.render() for f in findings)
     for finding in findings:
-        assert finding.impact in (upgrade.RECREATE, upgrade.DOWNTIME, upgrade.MANUAL, upgrade.NO_INTERRUPTION)
+        assert finding.impact in (RECREATE, DOWNTIME, MANUAL, NO_INTERRUPTION)
         assert finding.consequence
 
 
@@ -253,8 +255,8 @@ def test_comparison_rule(old: dict, new: dict | None, flagged: list[str]) -> Non
 
 def test_baseline_is_committed_not_ignored() -> None:
     """The baseline package must reach a fresh clone (the repo ignores *.tgz elsewhere)."""
-    packages = upgrade.baseline_packages()
-    assert packages, f"no baseline package in {upgrade.BASELINES_DIR}: run scripts/check-upgrade.sh --refresh-baseline"
+    packages = baseline_packages(chart_name(STANDARD_APP))
+    assert packages, f"no baseline package in {baselines_dir()}: run scripts/check-upgrade.sh --refresh-baseline"
     fix = "keep `!/tests/baselines/*.tgz` (after `*.tgz`) in .gitignore"
     inside = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--is-inside-work-tree"], capture_output=True, text=True, check=False)
     if inside.returncode != 0:  # an unpacked source archive: read .gitignore itself
@@ -274,7 +276,7 @@ def _git(repo: Path, *args: str) -> str:
 
 def test_previous_release_from_git_tag(tmp_path: Path, helm4: HelmVersion) -> None:
     """With tags standard-app-<version>, the newest tag <= Chart.yaml's version is the previous release."""
-    current = upgrade.chart_version(STANDARD_APP)
+    current = chart_version(STANDARD_APP)
     repo = tmp_path / "repo"
     shutil.copytree(STANDARD_APP.parent, repo / "charts", ignore=shutil.ignore_patterns("charts"))
     _git(repo, "init", "-q")
@@ -288,20 +290,20 @@ def test_previous_release_from_git_tag(tmp_path: Path, helm4: HelmVersion) -> No
     _git(repo, "commit", "-q", "-am", f"release {next_minor}")
     _git(repo, "tag", f"standard-app-{next_minor}")
 
-    found = upgrade.previous_release(STANDARD_APP, helm4, repo=repo, workdir=tmp_path / "work")
+    found = previous_release(STANDARD_APP, helm4, repo=repo, workdir=tmp_path / "work")
     assert found.source.startswith(f"git tag standard-app-{current} ("), found
     assert found.version == current
-    newer = upgrade.previous_release(later, helm4, repo=repo, workdir=tmp_path / "work")
+    newer = previous_release(later, helm4, repo=repo, workdir=tmp_path / "work")
     assert newer.source.startswith(f"git tag standard-app-{next_minor} (") and str(newer.version) == next_minor, newer
     # the tag held exactly the current tree, so the guard finds nothing between them
-    report = upgrade.check_upgrade(STANDARD_APP, found, helm4, discover_cases(STANDARD_APP)[:2])
+    report = check_upgrade(STANDARD_APP, found, helm4, discover_cases(STANDARD_APP)[:2])
     assert [r.case for r in report.results] and report.findings == [], report.text()
 
     set_chart_version(later, "9.9.9")  # a tag whose tree disagrees with its name
     _git(repo, "commit", "-q", "-am", "broken")
     _git(repo, "tag", f"standard-app-{current.major}.99.0")
-    with pytest.raises(upgrade.PreviousReleaseError, match="a release tag must match the chart version"):
-        upgrade.previous_release(later, helm4, repo=repo, workdir=tmp_path / "work")
+    with pytest.raises(PreviousReleaseError, match="a release tag must match the chart version"):
+        previous_release(later, helm4, repo=repo, workdir=tmp_path / "work")
 
 
 @pytest.mark.registry
@@ -310,22 +312,22 @@ def test_previous_release_from_registry(tmp_path: Path, helm4: HelmVersion, monk
     falls back to the git tag / baseline; an unreachable registry is an error."""
     from tests.support.registry import start_registry
 
-    baseline = max(upgrade.baseline_packages().items())[1]
+    baseline = max(baseline_packages(chart_name(STANDARD_APP)).items())[1]
     reg = start_registry()
     try:
         monkeypatch.setenv("REGISTRY_PLAIN_HTTP", "true")
         for var in ("REGISTRY_CA_FILE", "REGISTRY_USERNAME", "REGISTRY_PASSWORD"):
             monkeypatch.delenv(var, raising=False)
-        fallback = upgrade.previous_release(STANDARD_APP, helm4, registry=reg.url, repo=None, workdir=tmp_path)
+        fallback = previous_release(STANDARD_APP, helm4, registry=reg.url, repo=None, workdir=tmp_path)
         assert fallback.source.startswith("baseline"), fallback
 
         helm4.run(["push", str(baseline), reg.url, "--plain-http"])
-        pulled = upgrade.previous_release(STANDARD_APP, helm4, registry=reg.url, repo=None, workdir=tmp_path)
-        assert pulled.source == f"registry {reg.url}/standard-app:{upgrade.chart_version(baseline)}", pulled
-        report = upgrade.check_upgrade(pulled.chart, upgrade.from_baseline(pulled.version), helm4, discover_cases(STANDARD_APP)[:1])
+        pulled = previous_release(STANDARD_APP, helm4, registry=reg.url, repo=None, workdir=tmp_path)
+        assert pulled.source == f"registry {reg.url}/standard-app:{chart_version(baseline)}", pulled
+        report = check_upgrade(pulled.chart, from_baseline(chart_name(STANDARD_APP), pulled.version), helm4, discover_cases(STANDARD_APP)[:1])
         assert report.findings == [], report.text()
         url = reg.url
     finally:
         reg.stop()
-    with pytest.raises(upgrade.PreviousReleaseError, match="is configured but"):
-        upgrade.previous_release(STANDARD_APP, helm4, registry=url, repo=None, workdir=tmp_path)
+    with pytest.raises(PreviousReleaseError, match="is configured but"):
+        previous_release(STANDARD_APP, helm4, registry=url, repo=None, workdir=tmp_path)

@@ -15,7 +15,10 @@ Modules (each small, each importable on its own):
     policy     the restricted Pod Security Standard checks
     invariants rules every rendered release keeps (selectors, probes, labels, hooks, ...)
     findings   the one-line finding every check reports
-    upgrade    the upgrade guard: previous release vs current chart
+    upgrade    the upgrade guard: previous release vs current chart, the verdict
+    previous_release  where the previous release comes from (registry, git tag, baseline)
+    immutable  the immutable-field and delete/recreate rules: compare_releases(), Finding
+    chart_version     Chart.yaml name and version of a chart directory or package
     gate_summary, stats   the numbers in the pytest terminal summary
     files, yamlio, semver atomic writes and locks, YAML I/O, SemVer
 """

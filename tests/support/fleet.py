@@ -42,7 +42,9 @@ from chart_harness.explain import field_changes, index_documents
 from .fleet_discovery import FleetError, Service, discover_fleet, shown_path
 from .fleet_render import FLEET_CACHE, Outcome, Side, render_fleet
 from chart_harness.helm import HelmVersion
-from chart_harness.upgrade import PreviousRelease, chart_version, compare_releases, hook_events
+from chart_harness.chart_version import chart_version
+from chart_harness.immutable import compare_releases, hook_events
+from chart_harness.previous_release import PreviousRelease
 
 NOW_REJECTED = "now rejected"
 IMMUTABLE = "immutable-field break"

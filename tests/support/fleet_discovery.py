@@ -25,11 +25,13 @@ from pathlib import Path
 
 import yaml
 
-from .tools import ROOT
-from chart_harness.upgrade import CHART_NAME
+from .tools import ROOT, STANDARD_APP
+from chart_harness.chart_version import chart_name
 from chart_harness.yamlio import KubeLoader
 
 FLEET_FILE = "fleet.yaml"
+# The platform chart every product chart of a fleet depends on.
+STANDARD_APP_NAME = chart_name(STANDARD_APP)
 DEFAULT_NAMESPACE = "default"
 _RELEASE = re.compile(r"^[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?$")  # Helm: DNS-1123 label, 53 characters
 _NAMESPACE = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")  # DNS-1123 label, 63 characters
@@ -152,9 +154,9 @@ def product_services(chart: Path, namespace: str, *, namespace_from: str = "") -
     """A product chart: one service for values.yaml, one per values-<env>.yaml."""
     meta = load_yaml(chart / "Chart.yaml")
     meta = meta if isinstance(meta, dict) else {}
-    if not any(isinstance(d, dict) and d.get("name") == CHART_NAME for d in meta.get("dependencies") or []):
+    if not any(isinstance(d, dict) and d.get("name") == STANDARD_APP_NAME for d in meta.get("dependencies") or []):
         raise FleetError(
-            f"{shown_path(chart / 'Chart.yaml')}: a product chart in a fleet depends on {CHART_NAME}; "
+            f"{shown_path(chart / 'Chart.yaml')}: a product chart in a fleet depends on {STANDARD_APP_NAME}; "
             f"this one does not (add it under dependencies:)"
         )
     release = str(meta.get("name") or chart.name)

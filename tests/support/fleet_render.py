@@ -28,12 +28,11 @@ import yaml
 
 from chart_harness.deps import chart_digest
 from chart_harness.files import file_lock
-from .fleet_discovery import FleetError, Service, load_yaml, shown_path
+from .fleet_discovery import STANDARD_APP_NAME, FleetError, Service, load_yaml, shown_path
 from chart_harness.helm import HelmError, HelmVersion
 from chart_harness.render import ensure_dependencies, render_chart
 from .tools import cache_dir
 from chart_harness.semver import SemVer
-from chart_harness.upgrade import CHART_NAME
 
 FLEET_CACHE = cache_dir() / "fleet"
 # Bump when product_variant() builds its copies differently: old copies are then not reused.
@@ -79,8 +78,8 @@ def _package(chart: Path, helm: HelmVersion) -> Path:
 def _is_standard_app(entry: Path) -> bool:
     if entry.is_dir():
         meta = entry / "Chart.yaml"
-        return meta.is_file() and (load_yaml(meta) or {}).get("name") == CHART_NAME
-    return re.fullmatch(rf"{re.escape(CHART_NAME)}-\d+\.\d+\.\d+.*\.tgz", entry.name) is not None
+        return meta.is_file() and (load_yaml(meta) or {}).get("name") == STANDARD_APP_NAME
+    return re.fullmatch(rf"{re.escape(STANDARD_APP_NAME)}-\d+\.\d+\.\d+.*\.tgz", entry.name) is not None
 
 
 def _archive(chart_dir: Path) -> None:
@@ -126,7 +125,7 @@ def product_variant(product: Path, package: Path, version: SemVer) -> Path:
                 if not isinstance(dep, dict):
                     continue
                 repository = str(dep.get("repository") or "")
-                if dep.get("name") == CHART_NAME:
+                if dep.get("name") == STANDARD_APP_NAME:
                     dep["version"] = str(version)
                     if repository.startswith("file://"):
                         dep["repository"] = ""  # a monorepo path: the archive in charts/ replaces it
@@ -168,7 +167,7 @@ def render_fleet(
                         raise FleetError(
                             f"{shown_path(service.product_chart)}: its dependencies cannot be prepared "
                             f"({' '.join(reason.split())[:300]}); vendor every dependency other than "
-                            f"{CHART_NAME} into its charts/ directory"
+                            f"{STANDARD_APP_NAME} into its charts/ directory"
                         ) from err
                     prepared.add(chart)
             tasks.append((service, i, chart))
