@@ -21,7 +21,7 @@ import pytest
 from chart_harness.helm import HelmVersion
 from chart_harness.render import ensure_dependencies
 from tests.support.edits import add_selector_label, edit, set_chart_version
-from tests.support.registry import example_copy, start_registry
+from tests.support.registry import example_copy
 from tests.support.tools import CHARTS_DIR, ROOT, STANDARD_APP, TOOLS_BIN
 
 pytestmark = pytest.mark.xdist_group("example-selftest")  # one worker: each test runs pytest itself
@@ -108,25 +108,21 @@ def _bump(project: Path, version: str, helm: HelmVersion, registry) -> None:  # 
 
 
 @pytest.fixture
-def locked_example(tmp_path: Path, helm4: HelmVersion):  # noqa: ANN201
+def locked_example(tmp_path: Path, helm4: HelmVersion, registry):  # noqa: ANN001, ANN201
     """examples/orders resolved from a real registry at standard-app 2.0.0 and committed to
     git (the team's main branch); yields (project, registry, a private copy of charts/)."""
-    registry = start_registry()
-    try:
-        charts = tmp_path / "charts"
-        shutil.copytree(CHARTS_DIR, charts, ignore=shutil.ignore_patterns("charts"))
-        _publish(charts / "standard-app", STANDARD_VERSION, helm4, registry, tmp_path)
-        project = example_copy(tmp_path / "orders", registry.url)
-        with (project / "pyproject.toml").open("a", encoding="utf-8") as fh:
-            fh.write('chart_dependency_args = ["--plain-http"]  # the test registry speaks plain HTTP\n')
-        helm4.run(["dependency", "update", str(project), *registry.helm_tls_args()])
-        _git(project, "init", "-q")
-        (project / ".gitignore").write_text("charts/\n.cache/\n", encoding="utf-8")
-        _git(project, "add", "-A")
-        _git(project, "commit", "-q", "-m", "orders on standard-app 2.0.0")
-        yield project, registry, charts
-    finally:
-        registry.stop()
+    charts = tmp_path / "charts"
+    shutil.copytree(CHARTS_DIR, charts, ignore=shutil.ignore_patterns("charts"))
+    _publish(charts / "standard-app", STANDARD_VERSION, helm4, registry, tmp_path)
+    project = example_copy(tmp_path / "orders", registry.url)
+    with (project / "pyproject.toml").open("a", encoding="utf-8") as fh:
+        fh.write('chart_dependency_args = ["--plain-http"]  # the test registry speaks plain HTTP\n')
+    helm4.run(["dependency", "update", str(project), *registry.helm_tls_args()])
+    _git(project, "init", "-q")
+    (project / ".gitignore").write_text("charts/\n.cache/\n", encoding="utf-8")
+    _git(project, "add", "-A")
+    _git(project, "commit", "-q", "-m", "orders on standard-app 2.0.0")
+    return project, registry, charts
 
 
 @pytest.mark.registry

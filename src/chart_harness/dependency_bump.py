@@ -36,7 +36,7 @@ from .files import file_lock
 from .helm import HelmVersion
 from .render import render_case, render_chart
 from .settings import active
-from .upgrade import Finding, compare_releases
+from .immutable import Finding, compare_releases
 
 
 @dataclass(frozen=True)

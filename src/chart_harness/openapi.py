@@ -37,7 +37,7 @@ import yaml
 from .findings import Finding, field_path, resource_id
 from .semver import satisfies
 from .errors import ConfigError, ToolMissing
-from .upgrade import chart_metadata
+from .chart_version import chart_metadata
 from .settings import active
 
 RULE = "openapi"
