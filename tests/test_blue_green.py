@@ -18,7 +18,7 @@ from pathlib import Path
 from chart_harness.cases import Case, case_by_name
 from chart_harness.helm import HelmVersion
 from chart_harness.settings import active
-from chart_harness.documents import get, object_key, pod_specs, resource_id
+from chart_harness.documents import created_objects, pod_specs, resource_id
 from chart_harness.invariants import selector_matches
 from chart_harness.render import render_case, render_chart
 
@@ -31,12 +31,7 @@ def object_keys(docs: list[dict], namespace: str | None = None) -> Iterator[tupl
     rendered objects (hooks and test pods too: they are real objects while they exist)
     and the Secret an ExternalSecret makes the operator write."""
     for doc in docs:
-        key = object_key(doc, namespace or active().namespace)
-        yield key, "rendered"
-        if doc["kind"] == "ExternalSecret":
-            _group, _kind, ns, name = key
-            target = get(doc, "spec.target.name") or name
-            yield ("", "Secret", ns, target), f"written by ExternalSecret/{name}"
+        yield from created_objects(doc, namespace or active().namespace)
 
 
 def collisions(first: list[dict], second: list[dict]) -> list[str]:

@@ -4,6 +4,7 @@ A document is a rendered manifest as a mapping (yamlio / render_chart output). U
 
     resource_id(doc)                          # "Deployment/orders"
     object_key(doc, "shop")                   # ("apps", "Deployment", "shop", "orders")
+    created_objects(doc, "shop")              # its key, and the Secret an ExternalSecret writes
     get(doc, "spec.template.spec")            # dotted path, None (or default) when absent
     get(doc, ("spec", "containers", 0))       # sequence path: list indexes are ints
     field_path(doc, ("spec", "containers", 0, "image"))  # "spec.containers[app].image"
@@ -58,6 +59,16 @@ def object_key(doc: Doc, namespace: str = "") -> tuple[str, str, str, str]:
     api = str(doc.get("apiVersion", ""))
     group = api.split("/", 1)[0] if "/" in api else ""
     return (group, str(doc.get("kind")), str(meta.get("namespace") or namespace), str(meta.get("name")))
+
+
+def created_objects(doc: Doc, namespace: str = "") -> Iterator[tuple[tuple[str, str, str, str], str]]:
+    """(object key, origin) of every object a document makes the cluster hold: itself
+    ("rendered"), and for an ExternalSecret the Secret its operator writes."""
+    key = object_key(doc, namespace)
+    yield key, "rendered"
+    if doc.get("kind") == "ExternalSecret":
+        _group, _kind, ns, name = key
+        yield ("", "Secret", ns, str(get(doc, "spec.target.name") or name)), f"written by ExternalSecret/{name}"
 
 
 # --- paths --------------------------------------------------------------------------------
