@@ -53,7 +53,7 @@ def test_matrix_gives_every_check_something_to_check():
         for doc in docs:
             kind = doc.get("kind")
             count(f"kind:{kind}")
-            annotations = doc.get("metadata", {}).get("annotations") or {}
+            annotations = documents.get(doc, "metadata.annotations") or {}
             if "helm.sh/hook" in annotations:
                 count("helm hook")
             if "argocd.argoproj.io/hook" in annotations:
@@ -109,8 +109,9 @@ def _one(docs: list[dict], kind: str) -> dict:
 
 
 def _pod(docs: list[dict], kind: str) -> dict:
-    doc = _one(docs, kind)
-    return doc["spec"] if kind == "Pod" else doc["spec"]["template"]["spec"]
+    """The pod spec of the first `kind` document, to mutate in place."""
+    (pod,) = documents.pod_specs(_one(docs, kind))
+    return pod.spec
 
 
 def _container(docs: list[dict], kind: str, index: int = 0) -> dict:
