@@ -18,40 +18,39 @@ from pathlib import Path
 from chart_harness.cases import Case, case_by_name
 from chart_harness.helm import HelmVersion
 from chart_harness.settings import active
-from chart_harness.invariants import pod_specs, selector_matches
+from chart_harness.documents import created_objects, pod_specs, resource_id
+from chart_harness.invariants import selector_matches
 from chart_harness.render import render_case, render_chart
 
 # Two releases of the same service, as a team would name them.
 RELEASES = ("orders-blue", "orders-green")
 
 
-def object_keys(docs: list[dict], namespace: str | None = None) -> Iterator[tuple[str, str, str, str]]:
-    """(kind, namespace, name, origin) of every object a release creates, directly or not:
-    the rendered objects (hooks and test pods too: they are real objects while they exist)
+def object_keys(docs: list[dict], namespace: str | None = None) -> Iterator[tuple[tuple[str, str, str, str], str]]:
+    """(object key, origin) of every object a release creates, directly or not: the
+    rendered objects (hooks and test pods too: they are real objects while they exist)
     and the Secret an ExternalSecret makes the operator write."""
     for doc in docs:
-        meta = doc.get("metadata") or {}
-        ns = meta.get("namespace") or namespace or active().namespace
-        yield doc["kind"], ns, meta["name"], "rendered"
-        if doc["kind"] == "ExternalSecret":
-            target = ((doc.get("spec") or {}).get("target") or {}).get("name") or meta["name"]
-            yield "Secret", ns, target, f"written by ExternalSecret/{meta['name']}"
+        yield from created_objects(doc, namespace or active().namespace)
 
 
 def collisions(first: list[dict], second: list[dict]) -> list[str]:
-    seen = {(k, ns, n): origin for k, ns, n, origin in object_keys(first)}
-    return [
-        f"{kind}/{name} in namespace {ns}: created by both releases "
-        f"({seen[(kind, ns, name)]} by {RELEASES[0]}, {origin} by {RELEASES[1]})"
-        for kind, ns, name, origin in object_keys(second)
-        if (kind, ns, name) in seen
-    ]
+    seen = dict(object_keys(first))
+    found = []
+    for key, origin in object_keys(second):
+        if key in seen:
+            _group, kind, ns, name = key
+            found.append(
+                f"{kind}/{name} in namespace {ns}: created by both releases "
+                f"({seen[key]} by {RELEASES[0]}, {origin} by {RELEASES[1]})"
+            )
+    return found
 
 
 def _pod_selectors(doc: Mapping) -> Iterator[tuple[str, Mapping]]:
     """(where, LabelSelector) of every selector in a document that selects pods."""
     kind, spec = doc.get("kind"), doc.get("spec") or {}
-    name = f"{kind}/{doc['metadata']['name']}"
+    name = resource_id(doc)
     if kind in ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "PodDisruptionBudget"):
         yield f"{name} spec.selector", spec.get("selector") or {}
     elif kind == "Service" and spec.get("selector"):
@@ -65,7 +64,7 @@ def _pod_selectors(doc: Mapping) -> Iterator[tuple[str, Mapping]]:
 
 def cross_selections(selecting: list[dict], selected: list[dict]) -> list[str]:
     """Selectors of one release that match pods (or, for a ServiceMonitor, Services) of the other."""
-    pods = [(f"{d['kind']}/{d['metadata']['name']}", p.labels) for d in selected for p in pod_specs(d)]
+    pods = [(resource_id(d), p.labels) for d in selected for p in pod_specs(d)]
     services = [(f"Service/{d['metadata']['name']}", d["metadata"].get("labels") or {}) for d in selected if d["kind"] == "Service"]
     found = []
     for doc in selecting:

@@ -31,7 +31,6 @@ from tests.support.admission import (  # noqa: F401 - re-exported for older impo
     crd_api_versions,
     dry_run,
     ensure_service_account,
-    pod_template,
 )
 from chart_harness.cases import Case
 from tests.support.cluster import (  # noqa: F401 - control_plane is a fixture
@@ -447,7 +446,7 @@ def test_chart_field_changed_live(drill: Drill) -> None:
 # --------------------------------------------------------------------------- server-side dry-run
 
 
-# admission_problems, crd_api_versions, dry_run, pod_template, ensure_service_account:
+# admission_problems, crd_api_versions, dry_run, ensure_service_account:
 # tests/support/admission.py (shared with tests/test_adversarial_corpus.py).
 
 

@@ -19,6 +19,7 @@ import pytest
 import yaml
 
 from chart_harness.cases import Case, discover_cases
+from chart_harness.documents import containers, created_objects, get, pod_specs
 from chart_harness.helm import HelmError, HelmVersion
 from chart_harness.render import render_case
 from tests.support.tools import STANDARD_APP
@@ -55,7 +56,7 @@ def migration_case(request: pytest.FixtureRequest) -> Case:
 
 
 def _jobs(docs: list[dict]) -> list[dict]:
-    return [d for d in docs if d.get("kind") == "Job" and HOOK in ((d.get("metadata") or {}).get("annotations") or {})]
+    return [d for d in docs if d.get("kind") == "Job" and HOOK in _annotations(d)]
 
 
 def migration_job(case: Case, helm: HelmVersion, set_values: tuple[str, ...] = ()) -> tuple[dict, list[dict]]:
@@ -66,7 +67,7 @@ def migration_job(case: Case, helm: HelmVersion, set_values: tuple[str, ...] = (
 
 
 def _annotations(doc: Mapping) -> dict:
-    return dict((doc.get("metadata") or {}).get("annotations") or {})
+    return dict(get(doc, "metadata.annotations") or {})
 
 
 # --- Helm's hook execution order -------------------------------------------------------
@@ -156,7 +157,8 @@ def test_job_runs_once_and_is_bounded(migration_case: Case, helm4: HelmVersion) 
 
 def _pod_references(job: Mapping) -> Iterator[tuple[str, str, str]]:
     """(kind, name, where) of every object the Job's pod refers to by name."""
-    pod = job["spec"]["template"]["spec"]
+    (template,) = pod_specs(job)
+    pod = template.spec
     yield "ServiceAccount", pod.get("serviceAccountName") or "default", "serviceAccountName"
     for i, ref in enumerate(pod.get("imagePullSecrets") or []):
         yield "Secret", ref["name"], f"imagePullSecrets[{i}]"
@@ -164,8 +166,8 @@ def _pod_references(job: Mapping) -> Iterator[tuple[str, str, str]]:
         for field, kind, key in (("secret", "Secret", "secretName"), ("configMap", "ConfigMap", "name"), ("persistentVolumeClaim", "PersistentVolumeClaim", "claimName")):
             if field in volume:
                 yield kind, volume[field][key], f"volumes[{i}].{field}"
-    for container in [*(pod.get("initContainers") or []), *(pod.get("containers") or [])]:
-        where = f"containers[{container['name']}]"
+    for each in containers(template):
+        container, where = each.spec, f"{each.field}[{each.name}]"
         for i, source in enumerate(container.get("envFrom") or []):
             if "secretRef" in source:
                 yield "Secret", source["secretRef"]["name"], f"{where}.envFrom[{i}]"
@@ -181,15 +183,12 @@ def _pod_references(job: Mapping) -> Iterator[tuple[str, str, str]]:
 
 def _created_by_release(docs: list[dict]) -> set[tuple[str, str]]:
     """(kind, name) of what the release creates, including Secrets an ExternalSecret makes."""
-    created = set()
-    for doc in docs:
-        if HOOK in _annotations(doc):
-            continue
-        created.add((doc["kind"], doc["metadata"]["name"]))
-        if doc["kind"] == "ExternalSecret":
-            target = (doc.get("spec") or {}).get("target") or {}
-            created.add(("Secret", target.get("name") or doc["metadata"]["name"]))
-    return created
+    return {
+        (kind, name)
+        for doc in docs
+        if HOOK not in _annotations(doc)
+        for (_group, kind, _namespace, name), _origin in created_objects(doc)
+    }
 
 
 def pre_hook_dependency_problems(job: Mapping, docs: list[dict]) -> list[str]:

@@ -15,8 +15,9 @@ from collections.abc import Callable
 
 import pytest
 
-from chart_harness import invariants as inv
+from chart_harness import documents, invariants as inv
 from chart_harness.cases import case_by_name, discover_cases
+from chart_harness.findings import Finding
 from chart_harness.helm import primary_helm
 from chart_harness.render import render_case
 
@@ -52,15 +53,15 @@ def test_matrix_gives_every_check_something_to_check():
         for doc in docs:
             kind = doc.get("kind")
             count(f"kind:{kind}")
-            annotations = doc.get("metadata", {}).get("annotations") or {}
+            annotations = documents.get(doc, "metadata.annotations") or {}
             if "helm.sh/hook" in annotations:
                 count("helm hook")
             if "argocd.argoproj.io/hook" in annotations:
                 count("argocd hook")
-            for pod in inv.pod_specs(doc):
+            for pod in documents.pod_specs(doc):
                 if pod.spec.get("topologySpreadConstraints"):
                     count("topology spread")
-                for container in inv.containers(pod):
+                for container in documents.containers(pod):
                     if kind == "Deployment" and container.name != "app":
                         count("sidecar")
                     if inv.parse_image(container.spec.get("image", "")).digest:
@@ -108,8 +109,9 @@ def _one(docs: list[dict], kind: str) -> dict:
 
 
 def _pod(docs: list[dict], kind: str) -> dict:
-    doc = _one(docs, kind)
-    return doc["spec"] if kind == "Pod" else doc["spec"]["template"]["spec"]
+    """The pod spec of the first `kind` document, to mutate in place."""
+    (pod,) = documents.pod_specs(_one(docs, kind))
+    return pod.spec
 
 
 def _container(docs: list[dict], kind: str, index: int = 0) -> dict:
@@ -467,9 +469,15 @@ def test_ordinary_values_are_not_secrets(full_docs, name, value):
     assert inv.check_plaintext_secrets(docs, "full") == []
 
 
-def test_violation_is_one_line_naming_case_resource_field_rule():
-    v = inv.Violation("minimal", "Deployment/orders", "spec.replicas", "some-rule", "must be 2 (got 3)")
-    assert str(v) == "minimal: Deployment/orders spec.replicas: [some-rule] must be 2 (got 3)"
+def test_invariants_report_gate_findings_naming_case_resource_field_rule():
+    doc = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "orders-config", "labels": {}}}
+    found = inv.check_standard_labels([doc], "minimal")
+    assert all(type(f) is Finding for f in found), found
+    assert [f.field for f in found] == [f"metadata.labels.{key}" for key in inv.STANDARD_LABEL_KEYS]
+    assert str(found[0]) == (
+        "minimal: ConfigMap/orders-config metadata.labels.app.kubernetes.io/name: "
+        "[standard-labels] every object needs this label (got missing)"
+    )
 
 
 @pytest.mark.parametrize(

@@ -28,7 +28,7 @@ from typing import Any
 import pytest
 import yaml
 
-from chart_harness import invariants as inv
+from chart_harness import documents, invariants as inv
 from chart_harness.helm import HelmError, HelmVersion
 from chart_harness.render import RenderResult, render_chart
 from tests.support.tools import COMMON_LIB, ROOT, STANDARD_APP
@@ -134,7 +134,7 @@ def test_names(helm_version, release, set_values, name, fullname):
         assert len(value) <= 63 and DNS_LABEL.match(value), f"{value!r} is not a DNS-1123 label"
     # Every object is named after the full name (or the full name plus a suffix).
     for doc in objects(result):
-        assert doc["metadata"]["name"].startswith(fullname[:40]), inv.resource_id(doc)
+        assert doc["metadata"]["name"].startswith(fullname[:40]), documents.resource_id(doc)
     assert names["serviceAccount"] == fullname
 
 
@@ -283,8 +283,8 @@ def test_image_references(helm_version):
 def test_digest_wins_in_the_workloads(helm_version):
     result = render_consumer(helm_version, scenario="overrides")
     for doc in objects(result):
-        for pod in inv.pod_specs(doc):
-            for container in inv.containers(pod):
+        for pod in documents.pod_specs(doc):
+            for container in documents.containers(pod):
                 if container.name in ("app", "migrate"):
                     assert container.spec["image"] == f"registry.example.com/shop/orders@{DIGEST}"
 
@@ -477,7 +477,7 @@ def _empty_blocks(node: Any, path: str = "") -> Iterator[str]:
 def test_no_empty_optional_blocks(helm_version):
     """Unset optional values leave no `annotations: {}`, `env: []` or `key: null` behind."""
     problems = [
-        f"{inv.resource_id(doc)} {path}"
+        f"{documents.resource_id(doc)} {path}"
         for doc in objects(render_consumer(helm_version))
         for path in _empty_blocks(doc)
     ]
@@ -485,7 +485,7 @@ def test_no_empty_optional_blocks(helm_version):
 
 
 def test_no_empty_optional_blocks_in_the_standard_app_matrix(case, rendered):
-    problems = [f"{case}: {inv.resource_id(doc)} {path}" for doc in rendered for path in _empty_blocks(doc)]
+    problems = [f"{case}: {documents.resource_id(doc)} {path}" for doc in rendered for path in _empty_blocks(doc)]
     assert not problems, "empty blocks rendered:\n" + "\n".join(problems)
 
 
@@ -534,7 +534,7 @@ def shadowing(result: RenderResult) -> list[str]:
     for doc in result.docs:
         if doc["kind"] == HELPER_KIND and doc["metadata"]["name"] == "consumer-own":
             continue
-        walk(doc, "", inv.resource_id(doc))
+        walk(doc, "", documents.resource_id(doc))
     return found
 
 
@@ -785,7 +785,7 @@ def test_every_app_built_in_its_own_template_is_validated_and_labelled(helm_vers
     assert len(services) == MANY_APPS
     for doc in services:
         name = doc["spec"]["selector"]["app.kubernetes.io/name"]
-        assert doc["metadata"]["labels"]["app.kubernetes.io/name"] == name, inv.resource_id(doc)
+        assert doc["metadata"]["labels"]["app.kubernetes.io/name"] == name, documents.resource_id(doc)
         assert doc["metadata"]["labels"]["app.kubernetes.io/version"] == "1." + name.split("-")[1] + ".0"
     # the last template Helm renders (s000) holds a bad App: it must still be checked
     (chart / "templates" / "s000.yaml").write_text(template.format(i=0, tag="latest"))

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from chart_harness import invariants as inv
+from chart_harness import documents
 from chart_harness.render import render_chart
 from tests.support.tools import ROOT
 
@@ -124,10 +124,10 @@ MUTATIONS = [
 def workloads(docs: list[dict]) -> dict[tuple[str, str], tuple[dict, dict]]:
     """(owner, container name) -> (pod spec, container spec), for every container."""
     return {
-        (inv.resource_id(doc), container.name): (pod.spec, container.spec)
+        (documents.resource_id(doc), container.name): (pod.spec, container.spec)
         for doc in docs
-        for pod in inv.pod_specs(doc)
-        for container in inv.containers(pod)
+        for pod in documents.pod_specs(doc)
+        for container in documents.containers(pod)
     }
 
 

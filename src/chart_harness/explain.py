@@ -25,20 +25,11 @@ from typing import Any
 
 from deepdiff import DeepDiff
 
+from .documents import get, resource_id
 from .yamlio import dump
 
 _PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 _INLINE_LIMIT = 100
-
-
-def resource_id(doc: dict, *, with_namespace: bool = False) -> str:
-    """`Kind/name` (or `Kind/namespace/name`) of a document."""
-    meta = doc.get("metadata") or {}
-    name = meta.get("name") or meta.get("generateName") or "<unnamed>"
-    kind = doc.get("kind") or "<no kind>"
-    if with_namespace and meta.get("namespace"):
-        return f"{kind}/{meta['namespace']}/{name}"
-    return f"{kind}/{name}"
 
 
 def index_documents(docs: Sequence[dict]) -> dict[str, dict]:
@@ -97,7 +88,7 @@ def field_changes(before: Any, after: Any) -> list[tuple[str, str]]:
                 # cascade of positional changes.
                 shown = _format_path(scalar_list, old, new)
                 changes[shown] = (
-                    f"{shown} {_change(_get(old, scalar_list), _get(new, scalar_list))}"
+                    f"{shown} {_change(_plain(get(old, scalar_list)), _plain(get(new, scalar_list)))}"
                 )
                 continue
             shown = _format_path(path, old, new)
@@ -204,14 +195,8 @@ def _scalar_list_prefix(path: Sequence[Any], old: Any, new: Any) -> list | None:
         if isinstance(element, int) and (_is_scalar_list(node_old) or _is_scalar_list(node_new)):
             if isinstance(node_old, list) and isinstance(node_new, list):
                 return list(path[:depth])
-        node_old, node_new = _child(node_old, element), _child(node_new, element)
+        node_old, node_new = get(node_old, (element,)), get(node_new, (element,))
     return None
-
-
-def _get(root: Any, path: Sequence[Any]) -> Any:
-    for element in path:
-        root = _child(root, element)
-    return _plain(root)
 
 
 def _format_path(path: Sequence[Any], old: Any, new: Any) -> str:
@@ -227,15 +212,8 @@ def _format_path(path: Sequence[Any], old: Any, new: Any) -> str:
             out += f".{element}" if out else str(element)
         else:
             out += f"[{json.dumps(str(element))}]"
-        node_old, node_new = _child(node_old, element), _child(node_new, element)
+        node_old, node_new = get(node_old, (element,)), get(node_new, (element,))
     return out or "(whole object)"
-
-
-def _child(node: Any, element: Any) -> Any:
-    try:
-        return node[element]
-    except (KeyError, IndexError, TypeError):
-        return None
 
 
 def _type(value: Any) -> str:

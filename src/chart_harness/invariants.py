@@ -1,14 +1,15 @@
 """Invariants every rendered release must keep, as pure functions over documents.
 
 Each check takes the rendered documents of one release (a list of dicts, as
-returned by render_chart) and returns a list of Violation. A violation prints as
-one line that names the case, the resource, the field path and the rule, e.g.
+returned by render_chart) and returns a list of findings.Finding, the gate's one
+finding type. A finding prints as one line that names the case, the resource, the
+field path and the rule, e.g.
 
     minimal: Deployment/orders spec.template.spec.containers[app].securityContext.runAsNonRoot:
     [restricted-security] must be true here or at pod level (got missing) [pss:runAsNonRoot]
 
 (on one line). The entry point for other tests is check_all(docs, case) ->
-list[Violation]; CHECKS maps each rule to its check so a test can run one rule
+list[Finding]; CHECKS maps each rule to its check so a test can run one rule
 on its own (tests/test_guards_bite.py does, to prove each rule fires).
 
 The checks know nothing about standard-app's values: they work for any chart
@@ -24,9 +25,9 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .documents import MISSING, WORKLOAD_KINDS, Container, Doc, PodSpec, containers, field_path, get, pod_specs, resource_id
+from .findings import Finding
 from .policy import pss_findings
-
-Doc = Mapping[str, Any]
 
 # The rules, by name. The name appears in every message as "[rule]".
 SELECTOR_SUBSET = "selector-subset"
@@ -48,120 +49,21 @@ STANDARD_LABEL_KEYS = (
 # Label keys that carry a version by definition; never in a selector or on a pod.
 VERSION_LABEL_KEYS = ("helm.sh/chart", "app.kubernetes.io/version", "chart", "version")
 
-WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet")
 # Long-running workloads whose main container must have probes.
 PROBED_KINDS = WORKLOAD_KINDS
 HOOK_DELETE_POLICIES = frozenset({"before-hook-creation", "hook-succeeded", "hook-failed"})
 
 
-@dataclass(frozen=True)
-class Violation:
-    """One broken invariant: where (case, resource, field) and which rule."""
-
-    case: str
-    resource: str  # "Kind/name"
-    path: str  # dotted field path inside the resource
-    rule: str
-    detail: str
-
-    def __str__(self) -> str:
-        return f"{self.case}: {self.resource} {self.path}: [{self.rule}] {self.detail}"
-
-
 # ---------------------------------------------------------------------------
-# Walking the documents
-
-
-def resource_id(doc: Doc) -> str:
-    meta = doc.get("metadata") or {}
-    return f"{doc.get('kind', '?')}/{meta.get('name', '?')}"
-
-
-@dataclass(frozen=True)
-class PodSpec:
-    """A pod spec found inside a document, with the path that leads to it."""
-
-    doc: Doc
-    path: str  # e.g. "spec.template.spec"
-    labels_path: str  # where its labels live, e.g. "spec.template.metadata.labels"
-    labels: Mapping[str, Any]
-    spec: Mapping[str, Any]
-
-
-def pod_specs(doc: Doc) -> Iterator[PodSpec]:
-    """Every pod spec in a document: Pods, workload templates, Jobs and CronJobs."""
-    kind = doc.get("kind")
-    if kind == "Pod":
-        yield PodSpec(
-            doc,
-            "spec",
-            "metadata.labels",
-            (doc.get("metadata") or {}).get("labels") or {},
-            doc.get("spec") or {},
-        )
-        return
-    if kind in (*WORKLOAD_KINDS, "Job"):
-        template = (doc.get("spec") or {}).get("template") or {}
-        prefix = "spec.template"
-    elif kind == "CronJob":
-        template = (
-            ((doc.get("spec") or {}).get("jobTemplate") or {}).get("spec") or {}
-        ).get("template") or {}
-        prefix = "spec.jobTemplate.spec.template"
-    else:
-        return
-    yield PodSpec(
-        doc,
-        f"{prefix}.spec",
-        f"{prefix}.metadata.labels",
-        (template.get("metadata") or {}).get("labels") or {},
-        template.get("spec") or {},
-    )
-
-
-@dataclass(frozen=True)
-class Container:
-    pod: PodSpec
-    path: str  # e.g. "spec.template.spec.initContainers[migrate]"
-    spec: Mapping[str, Any]
-    init: bool
-
-    @property
-    def name(self) -> str:
-        return str(self.spec.get("name", "?"))
-
-
-def containers(pod: PodSpec) -> Iterator[Container]:
-    """Every container of a pod spec: init containers, containers, ephemeral containers."""
-    for field in ("initContainers", "containers", "ephemeralContainers"):
-        for index, spec in enumerate(pod.spec.get(field) or []):
-            label = spec.get("name") or index
-            yield Container(pod, f"{pod.path}.{field}[{label}]", spec, field == "initContainers")
-
-
-def _lookup(mapping: Any, dotted: str) -> Any:
-    current = mapping
-    for part in dotted.split("."):
-        if not isinstance(current, Mapping) or part not in current:
-            return _MISSING
-        current = current[part]
-    return current
-
-
-class _Missing:
-    def __repr__(self) -> str:
-        return "missing"
-
-
-_MISSING = _Missing()
+# Messages
 
 
 def _got(value: Any) -> str:
-    return "missing" if value is _MISSING else repr(value)
+    return "missing" if value is MISSING else repr(value)
 
 
-def _violation(case: str, doc: Doc, path: str, rule: str, detail: str) -> Violation:
-    return Violation(case, resource_id(doc), path, rule, detail)
+def _violation(case: str, doc: Doc, path: str, rule: str, detail: str) -> Finding:
+    return Finding(case, resource_id(doc), path, rule, detail)
 
 
 # ---------------------------------------------------------------------------
@@ -222,7 +124,7 @@ def _selectors(doc: Doc) -> Iterator[tuple[str, Mapping[str, Any], str]]:
             )
 
 
-def check_selectors(docs: Iterable[Doc], case: str = "") -> list[Violation]:
+def check_selectors(docs: Iterable[Doc], case: str = "") -> list[Finding]:
     """Every selector is non-empty and selects the pods it is meant for.
 
     A workload's selector (and its topology spread selector) must be a subset of its
@@ -238,9 +140,9 @@ def check_selectors(docs: Iterable[Doc], case: str = "") -> list[Violation]:
         for pod in pod_specs(doc)
     ]
     services = [doc for doc in docs if doc.get("kind") == "Service"]
-    found: list[Violation] = []
+    found: list[Finding] = []
     for doc in docs:
-        namespace = (doc.get("metadata") or {}).get("namespace")
+        namespace = get(doc, "metadata.namespace")
         for path, selector, target in _selectors(doc):
             if _selector_is_empty(selector):
                 found.append(
@@ -270,7 +172,7 @@ def check_selectors(docs: Iterable[Doc], case: str = "") -> list[Violation]:
                 candidates = [
                     pod
                     for wdoc, pod in workload_pods
-                    if (wdoc.get("metadata") or {}).get("namespace") == namespace
+                    if get(wdoc, "metadata.namespace") == namespace
                 ]
                 if not any(selector_matches(selector, pod.labels) for pod in candidates):
                     targets = ", ".join(resource_id(p.doc) for p in candidates) or "none"
@@ -285,7 +187,7 @@ def check_selectors(docs: Iterable[Doc], case: str = "") -> list[Violation]:
                         )
                     )
             elif target == "services":
-                labels = [(s.get("metadata") or {}).get("labels") or {} for s in services]
+                labels = [get(s, "metadata.labels") or {} for s in services]
                 if not any(selector_matches(selector, ls) for ls in labels):
                     found.append(
                         _violation(
@@ -318,7 +220,7 @@ def release_versions(docs: Iterable[Doc]) -> set[str]:
     """
     versions: set[str] = set()
     for doc in docs:
-        labels = (doc.get("metadata") or {}).get("labels") or {}
+        labels = get(doc, "metadata.labels") or {}
         chart = labels.get("helm.sh/chart")
         if isinstance(chart, str):
             versions.add(chart)
@@ -349,7 +251,7 @@ def _version_problem(key: str, value: Any, versions: set[str]) -> str | None:
     return None
 
 
-def check_versions(docs: Iterable[Doc], case: str = "") -> list[Violation]:
+def check_versions(docs: Iterable[Doc], case: str = "") -> list[Finding]:
     """No chart version, app version or image tag in any selector or pod template label.
 
     Selectors are immutable on Deployments, and a version on the pod template would
@@ -357,7 +259,7 @@ def check_versions(docs: Iterable[Doc], case: str = "") -> list[Violation]:
     """
     docs = list(docs)
     versions = release_versions(docs)
-    found: list[Violation] = []
+    found: list[Finding] = []
     for doc in docs:
         for path, selector, _target in _selectors(doc):
             for key, value in (selector.get("matchLabels") or {}).items():
@@ -395,13 +297,13 @@ def check_versions(docs: Iterable[Doc], case: str = "") -> list[Violation]:
 # Restricted security context
 
 
-def check_security(docs: Iterable[Doc], case: str = "") -> list[Violation]:
+def check_security(docs: Iterable[Doc], case: str = "") -> list[Finding]:
     """The restricted Pod Security Standard on every pod and every container (init,
     sidecar, Job and test pod included), with the standard's meaning: policy.pss_findings,
     the one implementation, plus its readOnlyRootFilesystem rule. The finding's own rule
     (pss:runAsNonRoot, ...) ends the detail."""
     return [
-        Violation(f.case, f.resource, f.field, RESTRICTED_SECURITY, f"{f.detail} [{f.rule}]")
+        Finding(f.case, f.resource, f.field, RESTRICTED_SECURITY, f"{f.detail} [{f.rule}]")
         for f in pss_findings(docs, case)
     ]
 
@@ -410,16 +312,16 @@ def check_security(docs: Iterable[Doc], case: str = "") -> list[Violation]:
 # Resources
 
 
-def check_resources(docs: Iterable[Doc], case: str = "") -> list[Violation]:
+def check_resources(docs: Iterable[Doc], case: str = "") -> list[Finding]:
     """Every container requests cpu and memory and has a memory limit."""
-    found: list[Violation] = []
+    found: list[Finding] = []
     for doc in docs:
         for pod in pod_specs(doc):
             for container in containers(pod):
                 resources = container.spec.get("resources") or {}
                 for field in ("requests.cpu", "requests.memory", "limits.memory"):
-                    value = _lookup(resources, field)
-                    if value is _MISSING or value in (None, "", 0, "0"):
+                    value = get(resources, field, MISSING)
+                    if value is MISSING or value in (None, "", 0, "0"):
                         found.append(
                             _violation(
                                 case,
@@ -457,9 +359,9 @@ def parse_image(reference: str) -> ImageRef:
 _DIGEST = re.compile(r"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$")
 
 
-def check_images(docs: Iterable[Doc], case: str = "") -> list[Violation]:
+def check_images(docs: Iterable[Doc], case: str = "") -> list[Finding]:
     """Every image is pinned: a digest, or a tag that is neither empty nor `latest`."""
-    found: list[Violation] = []
+    found: list[Finding] = []
     for doc in docs:
         for pod in pod_specs(doc):
             for container in containers(pod):
@@ -489,17 +391,17 @@ def check_images(docs: Iterable[Doc], case: str = "") -> list[Violation]:
 
 def main_container(pod: PodSpec) -> Container | None:
     """The application container: the one named `app`, else the first one."""
-    regular = [c for c in containers(pod) if ".containers[" in c.path]
+    regular = [c for c in containers(pod) if c.field == "containers"]
     for container in regular:
         if container.name == "app":
             return container
     return regular[0] if regular else None
 
 
-def check_probes(docs: Iterable[Doc], case: str = "") -> list[Violation]:
+def check_probes(docs: Iterable[Doc], case: str = "") -> list[Finding]:
     """The app container of every long-running workload has liveness and readiness
     probes (a startup probe is optional), and each probe's port is a declared port."""
-    found: list[Violation] = []
+    found: list[Finding] = []
     for doc in docs:
         if doc.get("kind") not in PROBED_KINDS:
             continue
@@ -518,8 +420,8 @@ def check_probes(docs: Iterable[Doc], case: str = "") -> list[Violation]:
                         found.append(_violation(case, doc, path, PROBES, "the app container needs this probe"))
                     continue
                 for handler in ("httpGet", "tcpSocket", "grpc"):
-                    port = _lookup(spec, f"{handler}.port")
-                    if port is _MISSING:
+                    port = get(spec, f"{handler}.port", MISSING)
+                    if port is MISSING:
                         continue
                     known = port in port_names if isinstance(port, str) else port in port_numbers
                     if not known:
@@ -597,9 +499,9 @@ def _literal_problem(name: str, value: Any) -> str | None:
     return None
 
 
-def check_plaintext_secrets(docs: Iterable[Doc], case: str = "") -> list[Violation]:
+def check_plaintext_secrets(docs: Iterable[Doc], case: str = "") -> list[Finding]:
     """No secret material in any ConfigMap (data, binaryData) or literal env value."""
-    found: list[Violation] = []
+    found: list[Finding] = []
     for doc in docs:
         if doc.get("kind") == "ConfigMap":
             for field in ("data", "binaryData"):
@@ -612,12 +514,10 @@ def check_plaintext_secrets(docs: Iterable[Doc], case: str = "") -> list[Violati
                 for index, var in enumerate(container.spec.get("env") or []):
                     if "value" not in var:
                         continue
-                    name = str(var.get("name", index))
-                    problem = _literal_problem(name, var.get("value"))
+                    problem = _literal_problem(str(var.get("name", index)), var.get("value"))
                     if problem:
-                        found.append(
-                            _violation(case, doc, f"{container.path}.env[{name}].value", PLAINTEXT_SECRET, problem)
-                        )
+                        path = field_path(doc, (*container.keys, "env", index, "value"))
+                        found.append(_violation(case, doc, path, PLAINTEXT_SECRET, problem))
     return found
 
 
@@ -628,12 +528,12 @@ def check_plaintext_secrets(docs: Iterable[Doc], case: str = "") -> list[Violati
 _LABEL_VALUE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")
 
 
-def check_standard_labels(docs: Iterable[Doc], case: str = "") -> list[Violation]:
+def check_standard_labels(docs: Iterable[Doc], case: str = "") -> list[Finding]:
     """Every object carries app.kubernetes.io/name, instance, managed-by and
     helm.sh/chart, each a valid non-empty label value."""
-    found: list[Violation] = []
+    found: list[Finding] = []
     for doc in docs:
-        labels = (doc.get("metadata") or {}).get("labels") or {}
+        labels = get(doc, "metadata.labels") or {}
         for key in STANDARD_LABEL_KEYS:
             value = labels.get(key)
             path = f"metadata.labels.{key}"
@@ -657,13 +557,13 @@ def check_standard_labels(docs: Iterable[Doc], case: str = "") -> list[Violation
 # Hooks
 
 
-def check_hooks(docs: Iterable[Doc], case: str = "") -> list[Violation]:
+def check_hooks(docs: Iterable[Doc], case: str = "") -> list[Finding]:
     """Every Helm hook has a valid helm.sh/hook-delete-policy (and every Argo CD hook an
     argocd.argoproj.io/hook-delete-policy), so hook objects never pile up or block the
     next run."""
-    found: list[Violation] = []
+    found: list[Finding] = []
     for doc in docs:
-        annotations = (doc.get("metadata") or {}).get("annotations") or {}
+        annotations = get(doc, "metadata.annotations") or {}
         if annotations.get("helm.sh/hook"):
             path = "metadata.annotations.helm.sh/hook-delete-policy"
             policy = str(annotations.get("helm.sh/hook-delete-policy") or "")
@@ -709,7 +609,7 @@ def check_hooks(docs: Iterable[Doc], case: str = "") -> list[Violation]:
 # ---------------------------------------------------------------------------
 # Entry points
 
-Check = Callable[[Iterable[Doc], str], list[Violation]]
+Check = Callable[[Iterable[Doc], str], list[Finding]]
 
 CHECKS: dict[str, Check] = {
     SELECTOR_SUBSET: check_selectors,
@@ -724,15 +624,15 @@ CHECKS: dict[str, Check] = {
 }
 
 
-def check_all(docs: Iterable[Doc], case: str = "") -> list[Violation]:
+def check_all(docs: Iterable[Doc], case: str = "") -> list[Finding]:
     """Every invariant over the documents of one release; [] when all hold."""
     docs = [d for d in docs if isinstance(d, Mapping)]
-    found: list[Violation] = []
+    found: list[Finding] = []
     for check in CHECKS.values():
         found.extend(check(docs, case))
     return found
 
 
-def format_violations(violations: Iterable[Violation]) -> str:
+def format_violations(violations: Iterable[Finding]) -> str:
     """One line per violation, for assertion messages."""
     return "\n".join(str(v) for v in violations)

@@ -34,7 +34,8 @@ from typing import Any
 
 import yaml
 
-from .findings import Finding, field_path, resource_id
+from .documents import field_path, resource_id
+from .findings import Finding
 from .semver import satisfies
 from .errors import ConfigError, ToolMissing
 from .chart_version import chart_metadata

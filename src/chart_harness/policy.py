@@ -13,18 +13,14 @@ capability, nor for volume types, sysctls, AppArmor, SELinux or procMount.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from .findings import Finding, field_path, resource_id
-
-Doc = Mapping[str, Any]
+from .documents import MISSING, Container, Doc, PodSpec, containers, field_path, get, pod_specs, resource_id
+from .findings import Finding
 
 # --- restricted Pod Security Standard ----------------------------------------------------
 
-POD_TEMPLATE_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job")
-CONTAINER_FIELDS = ("initContainers", "containers", "ephemeralContainers")
 # https://kubernetes.io/docs/concepts/security/pod-security-standards/ (v1.29+)
 RESTRICTED_VOLUME_TYPES = frozenset(
     {"configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim", "projected", "secret"}
@@ -50,56 +46,8 @@ SAFE_SYSCTLS = frozenset(
 APPARMOR_ANNOTATION = "container.apparmor.security.beta.kubernetes.io/"
 
 
-@dataclass(frozen=True)
-class PodSpec:
-    doc: Doc
-    path: tuple[Any, ...]  # path of the pod spec inside doc, e.g. ("spec", "template", "spec")
-    annotations_path: tuple[Any, ...]
-
-    @property
-    def spec(self) -> Mapping[str, Any]:
-        return _get(self.doc, self.path) or {}
-
-    @property
-    def annotations(self) -> Mapping[str, Any]:
-        return _get(self.doc, self.annotations_path) or {}
-
-
-def _get(doc: Any, path: Sequence[Any]) -> Any:
-    current = doc
-    for part in path:
-        if isinstance(part, int):
-            if not isinstance(current, list) or part >= len(current):
-                return None
-        elif not isinstance(current, Mapping):
-            return None
-        current = current[part] if isinstance(part, int) else current.get(part)
-    return current
-
-
-def pod_specs(doc: Doc) -> Iterator[PodSpec]:
-    kind = doc.get("kind")
-    if kind == "Pod":
-        yield PodSpec(doc, ("spec",), ("metadata", "annotations"))
-    elif kind in POD_TEMPLATE_KINDS:
-        yield PodSpec(doc, ("spec", "template", "spec"), ("spec", "template", "metadata", "annotations"))
-    elif kind == "CronJob":
-        base = ("spec", "jobTemplate", "spec", "template")
-        yield PodSpec(doc, (*base, "spec"), (*base, "metadata", "annotations"))
-
-
-def containers(pod: PodSpec) -> Iterator[tuple[tuple[Any, ...], Mapping[str, Any]]]:
-    for container_field in CONTAINER_FIELDS:
-        for index, container in enumerate(pod.spec.get(container_field) or []):
-            if isinstance(container, Mapping):
-                yield (*pod.path, container_field, index), container
-
-
-_MISSING = object()
-
-
 def _show(value: Any) -> str:
-    return "missing" if value is _MISSING or value is None else json.dumps(value)
+    return "missing" if value is MISSING or value is None else json.dumps(value)
 
 
 class _Checker:
@@ -122,13 +70,13 @@ def pss_findings(docs: Iterable[Doc], case: str) -> list[Finding]:
 
 
 def _check_pod(c: _Checker, pod: PodSpec) -> None:
-    spec, path = pod.spec, pod.path
+    spec, path = pod.spec, pod.keys
     psc = spec.get("securityContext") or {}
     psc_path = (*path, "securityContext")
     for host in ("hostNetwork", "hostPID", "hostIPC"):
         if spec.get(host) is True:
             c.bad((*path, host), "pss:hostNamespaces", "must be unset or false")
-    if _get(psc, ("windowsOptions", "hostProcess")) is True:
+    if get(psc, ("windowsOptions", "hostProcess")) is True:
         c.bad((*psc_path, "windowsOptions", "hostProcess"), "pss:hostProcess", "must be unset or false")
     for index, volume in enumerate(spec.get("volumes") or []):
         for volume_type in sorted(set(volume) - {"name"} - RESTRICTED_VOLUME_TYPES):
@@ -142,18 +90,18 @@ def _check_pod(c: _Checker, pod: PodSpec) -> None:
     _check_apparmor(c, psc, psc_path)
     for key, value in pod.annotations.items():
         if key.startswith(APPARMOR_ANNOTATION) and not (value == "runtime/default" or str(value).startswith("localhost/")):
-            c.bad((*pod.annotations_path, key), "pss:appArmor", f"{_show(value)}; allowed: runtime/default, localhost/*")
+            c.bad((*pod.metadata_keys, "annotations", key), "pss:appArmor", f"{_show(value)}; allowed: runtime/default, localhost/*")
     if psc.get("runAsUser") == 0:
         c.bad((*psc_path, "runAsUser"), "pss:runAsUser", "must not be 0")
 
     if psc.get("runAsNonRoot") is False:
         c.bad((*psc_path, "runAsNonRoot"), "pss:runAsNonRoot", "must not be false (true, or unset when every container sets true)")
     pod_non_root = psc.get("runAsNonRoot") is True
-    pod_seccomp = _get(psc, ("seccompProfile", "type"))
+    pod_seccomp = get(psc, ("seccompProfile", "type"))
     if pod_seccomp is not None and pod_seccomp not in SECCOMP_TYPES:
         c.bad((*psc_path, "seccompProfile", "type"), "pss:seccomp", f"{_show(pod_seccomp)}; allowed: RuntimeDefault, Localhost")
-    for cpath, container in containers(pod):
-        _check_container(c, cpath, container, pod_non_root=pod_non_root, pod_seccomp=pod_seccomp in SECCOMP_TYPES)
+    for container in containers(pod):
+        _check_container(c, container, pod_non_root=pod_non_root, pod_seccomp=pod_seccomp in SECCOMP_TYPES)
 
 
 def _check_selinux(c: _Checker, sc: Mapping[str, Any], path: tuple[Any, ...]) -> None:
@@ -166,45 +114,44 @@ def _check_selinux(c: _Checker, sc: Mapping[str, Any], path: tuple[Any, ...]) ->
 
 
 def _check_apparmor(c: _Checker, sc: Mapping[str, Any], path: tuple[Any, ...]) -> None:
-    profile = _get(sc, ("appArmorProfile", "type"))
+    profile = get(sc, ("appArmorProfile", "type"))
     if profile is not None and profile not in APPARMOR_TYPES:
         c.bad((*path, "appArmorProfile", "type"), "pss:appArmor", f"{_show(profile)}; allowed: RuntimeDefault, Localhost")
 
 
-def _check_container(
-    c: _Checker, path: tuple[Any, ...], container: Mapping[str, Any], *, pod_non_root: bool, pod_seccomp: bool
-) -> None:
-    sc = container.get("securityContext") or {}
+def _check_container(c: _Checker, container: Container, *, pod_non_root: bool, pod_seccomp: bool) -> None:
+    path, spec = container.keys, container.spec
+    sc = spec.get("securityContext") or {}
     sc_path = (*path, "securityContext")
     if sc.get("privileged") is True:
         c.bad((*sc_path, "privileged"), "pss:privileged", "must be unset or false")
-    if _get(sc, ("windowsOptions", "hostProcess")) is True:
+    if get(sc, ("windowsOptions", "hostProcess")) is True:
         c.bad((*sc_path, "windowsOptions", "hostProcess"), "pss:hostProcess", "must be unset or false")
     if sc.get("procMount", "Default") != "Default":
         c.bad((*sc_path, "procMount"), "pss:procMount", f"{_show(sc.get('procMount'))}; allowed: Default")
-    for index, port in enumerate(container.get("ports") or []):
+    for index, port in enumerate(spec.get("ports") or []):
         if port.get("hostPort"):
             c.bad((*path, "ports", index, "hostPort"), "pss:hostPorts", f"{_show(port['hostPort'])}; must be unset or 0")
     _check_selinux(c, sc, sc_path)
     _check_apparmor(c, sc, sc_path)
     if sc.get("allowPrivilegeEscalation") is not False:
-        c.bad((*sc_path, "allowPrivilegeEscalation"), "pss:allowPrivilegeEscalation", f"must be false (got {_show(sc.get('allowPrivilegeEscalation', _MISSING))})")
-    non_root = sc.get("runAsNonRoot", _MISSING)
+        c.bad((*sc_path, "allowPrivilegeEscalation"), "pss:allowPrivilegeEscalation", f"must be false (got {_show(sc.get('allowPrivilegeEscalation', MISSING))})")
+    non_root = sc.get("runAsNonRoot", MISSING)
     if non_root is False or (non_root is not True and not pod_non_root):
         c.bad((*sc_path, "runAsNonRoot"), "pss:runAsNonRoot", f"must be true here or at pod level (got {_show(non_root)})")
     if sc.get("runAsUser") == 0:
         c.bad((*sc_path, "runAsUser"), "pss:runAsUser", "must not be 0")
-    seccomp = _get(sc, ("seccompProfile", "type"))
+    seccomp = get(sc, ("seccompProfile", "type"))
     if (seccomp is None and not pod_seccomp) or (seccomp is not None and seccomp not in SECCOMP_TYPES):
         c.bad((*sc_path, "seccompProfile", "type"), "pss:seccomp", f"must be RuntimeDefault or Localhost here or at pod level (got {_show(seccomp)})")
-    drop = _get(sc, ("capabilities", "drop")) or []
+    drop = get(sc, ("capabilities", "drop")) or []
     if "ALL" not in drop:
         c.bad((*sc_path, "capabilities", "drop"), "pss:capabilities", f"must contain ALL (got {_show(drop or None)})")
-    added = sorted(set(_get(sc, ("capabilities", "add")) or []) - ADDABLE_CAPABILITIES)
+    added = sorted(set(get(sc, ("capabilities", "add")) or []) - ADDABLE_CAPABILITIES)
     if added:
         c.bad((*sc_path, "capabilities", "add"), "pss:capabilities", f"may add only NET_BIND_SERVICE (got {_show(added)})")
     if sc.get("readOnlyRootFilesystem") is not True:
-        c.bad((*sc_path, "readOnlyRootFilesystem"), "ours:readOnlyRootFilesystem", f"must be true, mount an emptyDir where the app writes (got {_show(sc.get('readOnlyRootFilesystem', _MISSING))})")
+        c.bad((*sc_path, "readOnlyRootFilesystem"), "ours:readOnlyRootFilesystem", f"must be true, mount an emptyDir where the app writes (got {_show(sc.get('readOnlyRootFilesystem', MISSING))})")
 
 
 def pss_coverage(docs: Iterable[Doc]) -> tuple[int, int]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import yaml
 
+from chart_harness.documents import pod_specs, resource_id
 from .cluster import CRDS_DIR, ApiError, ControlPlane
 
 
@@ -29,16 +30,17 @@ def admission_problems(plane: ControlPlane, docs: list[dict], namespace: str) ->
     """Server-side dry-run (dryRun=All, fieldValidation=Strict) of every document, then of
     a Pod made from every pod template: errors, and warnings (Pod Security's `warn` mode
     reports a workload whose pods the `enforce` mode would reject)."""
-    candidates = [(f"{doc['kind']}/{doc['metadata']['name']}", doc) for doc in docs]
+    candidates = [(resource_id(doc), doc) for doc in docs]
     pods = []
     for rid, doc in candidates:
-        template = pod_template(doc)
-        if template is not None:
+        if doc["kind"] == "Pod":
+            continue  # dry-run as it is, above
+        for template in pod_specs(doc):
             pods.append((f"{rid} pod template", {
                 "apiVersion": "v1", "kind": "Pod",
                 "metadata": {"name": dry_run_pod_name(doc["metadata"]["name"]), "namespace": namespace,
-                             "labels": template.get("metadata", {}).get("labels", {})},
-                "spec": template["spec"]}))
+                             "labels": dict(template.labels)},
+                "spec": template.spec}))
     problems = dry_run(plane, candidates)
     # Pods are admitted only if their ServiceAccount exists; the chart's own account was
     # just dry-run, and a hook's account must exist before install (ci/migration).
@@ -66,14 +68,6 @@ def dry_run(plane: ControlPlane, candidates: list[tuple[str, dict]]) -> list[str
             continue
         problems += [f"{what}: warning: {w}" for w in response.warnings]
     return problems
-
-
-def pod_template(doc: dict) -> dict | None:
-    if doc["kind"] in ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job"):
-        return doc["spec"]["template"]
-    if doc["kind"] == "CronJob":
-        return doc["spec"]["jobTemplate"]["spec"]["template"]
-    return None
 
 
 def ensure_service_account(plane: ControlPlane, namespace: str, name: str | None) -> None:

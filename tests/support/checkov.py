@@ -26,7 +26,8 @@ from typing import Any
 import yaml
 
 from chart_harness.files import atomic_write_text, file_lock
-from chart_harness.findings import Finding, field_path, resource_id
+from chart_harness.documents import field_path, resource_id
+from chart_harness.findings import Finding
 from .tools import cache_dir, ROOT, require_tool
 
 SKIPS_FILE = ROOT / "tests" / "policy" / "checkov-skips.yaml"
