@@ -153,6 +153,6 @@ def test_a_standard_app_bump_that_changes_a_selector_fails(locked_example, helm4
     out = proc.stdout + proc.stderr
     assert proc.returncode == 1, out
     assert "Breaking for a live release" in out
-    assert "Deployment/orders spec.selector changed:" in out
+    assert "Deployment/orders spec.selector: [upgrade:manual-step] changed:" in out
     assert "spec.selector.matchLabels.app.kubernetes.io/part-of: (absent) -> shop" in out
     assert "2 failed" in out  # staging and prod

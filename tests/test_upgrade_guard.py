@@ -95,8 +95,9 @@ def test_guard_fails_on_selector_label_change(chart_copy_at_previous: Path, prev
     for finding, case in zip(report.breaking, ["full", "minimal"]):
         assert (finding.case, finding.field) == (case, "spec.selector"), text
         assert finding.resource == "Deployment/orders", text
-        assert "spec.selector.matchLabels.app.kubernetes.io/part-of: (absent) -> shop" in finding.details, text
-        assert "field is immutable" in finding.consequence and "--cascade=orphan" in finding.consequence, text
+        assert "spec.selector.matchLabels.app.kubernetes.io/part-of: (absent) -> shop" in finding.notes, text
+        assert finding.rule == "upgrade:manual-step", text
+        assert "field is immutable" in finding.notes[-1] and "--cascade=orphan" in finding.notes[-1], text
     assert "BREAKING changes without a major version bump" in text and "2.0.0" in text, text
 
 
@@ -104,11 +105,11 @@ def test_guard_fails_on_renamed_deployment(chart_copy_at_previous: Path, previou
     rename_deployment(chart_copy_at_previous)
     report = _report(chart_copy_at_previous, previous, helm4, ["minimal"])
     text = report.text()
-    assert [(f.resource, f.field, f.old, f.new, f.impact) for f in report.breaking] == [
-        ("Deployment/orders", "metadata.name", "orders", "orders-web", RECREATE)
+    assert [(f.resource, f.field, f.detail, f.rule) for f in report.breaking] == [
+        ("Deployment/orders", "metadata.name", "orders -> orders-web", f"upgrade:{RECREATE}")
     ], text
     assert "Helm deletes Deployment/orders and creates Deployment/orders-web" in text, text
-    assert "downtime" in report.breaking[0].consequence, text
+    assert "downtime" in report.breaking[0].notes[-1], text
     assert report.problems(), text
 
 
@@ -137,7 +138,7 @@ def test_guard_end_to_end_check_upgrade_fails(chart_copy_at_previous: Path, helm
     )
     out = proc.stdout + proc.stderr
     assert proc.returncode == 1, f"check-upgrade should fail on a changed selector (exit {proc.returncode}):\n{out}"
-    assert "minimal: Deployment/orders spec.selector changed:" in out, out
+    assert "minimal: Deployment/orders spec.selector: [upgrade:manual-step] changed:" in out, out
     assert "spec.selector.matchLabels.app.kubernetes.io/part-of: (absent) -> shop" in out, out
     assert "field is immutable" in out and "Chart.yaml version 2.0.0" in out, out
 
@@ -170,20 +171,20 @@ def test_values_the_new_version_rejects_are_breaking(chart_copy_at_previous: Pat
     schema_path.write_text(json.dumps(schema), encoding="utf-8")
     report = _report(chart_copy_at_previous, previous, helm4, ["full"])
     text = report.text()
-    assert [(f.case, f.resource, f.old, f.new) for f in report.breaking] == [("full", "(values)", "accepted", "rejected")], text
-    assert "/replicaCount" in report.breaking[0].consequence and report.problems(), text
+    assert [(f.case, f.resource, f.detail) for f in report.breaking] == [("full", "(values)", "accepted -> rejected")], text
+    assert "/replicaCount" in report.breaking[0].notes[-1] and report.problems(), text
 
 
 def test_headless_service_is_breaking_but_a_type_change_is_a_notice(chart_copy_at_previous: Path, previous: PreviousRelease, helm4: HelmVersion) -> None:
     edit(chart_copy_at_previous / "values.yaml", "  type: ClusterIP\n", "  type: LoadBalancer\n")
     patchable = _report(chart_copy_at_previous, previous, helm4, ["minimal"])
     assert patchable.problems() == [], patchable.text()
-    assert [(f.field, f.old, f.new, f.breaking) for f in patchable.findings] == [("spec.type", "ClusterIP", "LoadBalancer", False)]
+    assert [(f.field, f.detail, f.notice) for f in patchable.findings] == [("spec.type", "ClusterIP -> LoadBalancer", True)]
 
     edit_re(chart_copy_at_previous.parent / "common-lib" / "templates" / "service" / "_service.tpl", r"^(  type: \{\{ .app.service.type.*\}\})$",
              r"\1\n  clusterIP: None")
     headless = _report(chart_copy_at_previous, previous, helm4, ["minimal"])
-    assert [(f.resource, f.field, f.new) for f in headless.breaking] == [("Service/orders", "spec.clusterIP", "None")], headless.text()
+    assert [(f.resource, f.field, f.detail) for f in headless.breaking] == [("Service/orders", "spec.clusterIP", "(absent) -> None")], headless.text()
     assert headless.problems(), headless.text()
 
 
@@ -243,11 +244,12 @@ RULES = [
 @pytest.mark.parametrize(("old", "new", "flagged"), [r[1:] for r in RULES], ids=[r[0] for r in RULES])
 def test_comparison_rule(old: dict, new: dict | None, flagged: list[str]) -> None:
     findings = compare_releases("rule", [old], [new] if new else [])
-    breaking = [f.field for f in findings if f.breaking]
-    assert breaking == flagged, "\n".join(f.render() for f in findings)
+    breaking = [f.field for f in findings if not f.notice]
+    assert breaking == flagged, "\n".join(map(str, findings))
+    impacts = {f"upgrade:{i.replace(' ', '-')}" for i in (RECREATE, DOWNTIME, MANUAL, NO_INTERRUPTION)}
     for finding in findings:
-        assert finding.impact in (RECREATE, DOWNTIME, MANUAL, NO_INTERRUPTION)
-        assert finding.consequence
+        assert finding.rule in impacts, finding
+        assert finding.notes[-1].startswith("live release (") and len(finding.notes[-1]) > 40, finding
 
 
 # --- where the previous release comes from -----------------------------------------------

@@ -36,7 +36,8 @@ from .files import file_lock
 from .helm import HelmVersion
 from .render import render_case, render_chart
 from .settings import active
-from .immutable import Finding, compare_releases
+from .findings import Finding
+from .immutable import compare_releases
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ class BumpResult:
 
     @property
     def breaking(self) -> list[Finding]:
-        return [f for f in self.findings if f.breaking]
+        return [f for f in self.findings if not f.notice]
 
     def report(self) -> str:
         title = f"{', '.join(map(str, self.bumps))} (Chart.lock against {self.base}), case {self.case!r}"
@@ -72,11 +73,11 @@ class BumpResult:
         lines += [f"  {line}" for line in self.changes]
         if self.breaking:
             lines.append("Breaking for a live release (helm upgrade fails, or objects are deleted and recreated):")
-            lines += ["  " + f.render().replace("\n", "\n  ") for f in self.breaking]
-        notices = [f for f in self.findings if not f.breaking]
+            lines += ["  " + str(f).replace("\n", "\n  ") for f in self.breaking]
+        notices = [f for f in self.findings if f.notice]
         if notices:
             lines.append("Notices (a live release feels them):")
-            lines += ["  " + f.render().replace("\n", "\n  ") for f in notices]
+            lines += ["  " + str(f).replace("\n", "\n  ") for f in notices]
         return "\n".join(lines)
 
 

@@ -6,11 +6,11 @@ that is no longer rendered under the same (group, kind, namespace, name) and
 creates the new one. compare_releases() names every such change between two
 renders of one release.
 
-    compare_releases(case, old_docs, new_docs)   -> [Finding], breaking and notices
-    Finding                                      one change; .render() is its report
+    compare_releases(case, old_docs, new_docs)   -> [findings.Finding], breaking and notices
+    change(case, resource, field, old, new, ...) one change as a Finding (rule upgrade:<impact>)
     RECREATE, DOWNTIME, MANUAL, NO_INTERRUPTION  what a finding means for a live release
     leaf_changes(old, new)                       'path: old -> new' per differing leaf
-    object_key(doc, namespace), resource_name()  how Helm matches objects across revisions
+    resource_name(key)                           'Kind/name' of an object key (documents.object_key)
     hook_events(doc), hook_delete_policies(doc)  a document's Helm hook annotations
     quantity("10Gi")                             a Kubernetes quantity as a number
 """
@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
+from .documents import get, object_key
+from .findings import Finding
 from .settings import active
 
 
@@ -51,33 +52,34 @@ STATEFULSET_MUTABLE = frozenset(
 PATCHABLE_SERVICE_TYPES = frozenset({"ClusterIP", "NodePort", "LoadBalancer"})
 
 
-@dataclass(frozen=True)
-class Finding:
-    """One change a live release would feel.
+def change(
+    case: str,
+    resource: str,
+    field: str,
+    old: Any,
+    new: Any,
+    impact: str,
+    consequence: str,
+    *,
+    breaking: bool = True,
+    details: tuple[str, ...] = (),
+) -> Finding:
+    """One change a live release would feel, as a Finding with the rule "upgrade:<impact>".
 
     breaking   the upgrade fails or objects are deleted/recreated (needs a major bump);
-               False for a notice (patchable, but worth knowing before rollout)
+               False makes it a notice (patchable, but worth knowing before rollout)
     impact     RECREATE, DOWNTIME, MANUAL or NO_INTERRUPTION: what it means for a live release
+    details    changed leaves ("<path>: old -> new"); they replace "old -> new" on the first line
     """
-
-    case: str
-    resource: str  # "Deployment/orders"
-    field: str  # "spec.selector"
-    old: Any
-    new: Any
-    impact: str
-    consequence: str
-    breaking: bool = True
-    details: tuple[str, ...] = ()
-
-    def render(self) -> str:
-        if self.details:  # the changed leaves say it best: "<path>: old -> new" each
-            lines = [f"{self.case}: {self.resource} {self.field} changed:"]
-        else:
-            lines = [f"{self.case}: {self.resource} {self.field}: {_short(self.old)} -> {_short(self.new)}"]
-        lines += [f"      {d}" for d in self.details]
-        lines.append(f"      live release ({self.impact}): {self.consequence}")
-        return "\n".join(lines)
+    return Finding(
+        case,
+        resource,
+        field,
+        f"upgrade:{impact.replace(' ', '-')}",
+        "changed:" if details else f"{_short(old)} -> {_short(new)}",
+        notes=(*details, f"live release ({impact}): {consequence}"),
+        notice=not breaking,
+    )
 
 
 class _Absent:
@@ -124,16 +126,6 @@ def leaf_changes(old: Any, new: Any, path: str = "", limit: int = 8) -> list[str
     return out
 
 
-def _group(doc: Mapping) -> str:
-    api = str(doc.get("apiVersion", ""))
-    return api.split("/", 1)[0] if "/" in api else ""
-
-
-def object_key(doc: Mapping, namespace: str) -> Key:
-    meta = doc.get("metadata") or {}
-    return (_group(doc), str(doc.get("kind")), str(meta.get("namespace") or namespace), str(meta.get("name")))
-
-
 def resource_name(key: Key) -> str:
     return f"{key[1]}/{key[3]}"
 
@@ -151,12 +143,7 @@ def hook_delete_policies(doc: Mapping) -> list[str]:
 
 
 def _get(doc: Mapping, dotted: str) -> Any:
-    current: Any = doc
-    for part in dotted.split("."):
-        if not isinstance(current, Mapping) or part not in current:
-            return ABSENT
-        current = current[part]
-    return current
+    return get(doc, dotted, ABSENT)
 
 
 def _immutable(case: str, key: Key, old: Mapping, new: Mapping, dotted: str, impact: str, consequence: str) -> list[Finding]:
@@ -164,7 +151,7 @@ def _immutable(case: str, key: Key, old: Mapping, new: Mapping, dotted: str, imp
     if a == b:
         return []
     return [
-        Finding(
+        change(
             case,
             resource_name(key),
             dotted,
@@ -206,7 +193,7 @@ def _compare_service(case: str, key: Key, old: Mapping, new: Mapping) -> list[Fi
         if a != b:
             # Rendering no clusterIP keeps the allocated one; any explicit change,
             # "None" (headless) <-> allocated included, is immutable.
-            found.append(Finding(case, resource_name(key), dotted, a, b, MANUAL, recreate))
+            found.append(change(case, resource_name(key), dotted, a, b, MANUAL, recreate))
     if old_type != new_type:
         if {old_type, new_type} <= PATCHABLE_SERVICE_TYPES:
             lost = {
@@ -219,11 +206,11 @@ def _compare_service(case: str, key: Key, old: Mapping, new: Mapping) -> list[Fi
             elif new_type == "LoadBalancer":
                 consequence += "; a cloud load balancer is provisioned (a new external address)"
             found.append(
-                Finding(case, resource_name(key), "spec.type", old_type, new_type, DOWNTIME if old_type in lost and "lose access" in consequence else NO_INTERRUPTION, consequence, breaking=False)
+                change(case, resource_name(key), "spec.type", old_type, new_type, DOWNTIME if old_type in lost and "lose access" in consequence else NO_INTERRUPTION, consequence, breaking=False)
             )
         else:
             found.append(
-                Finding(
+                change(
                     case,
                     resource_name(key),
                     "spec.type",
@@ -291,7 +278,7 @@ def _compare_object(case: str, key: Key, old: Mapping, new: Mapping) -> list[Fin
         a, b = _pvc_storage(old), _pvc_storage(new)
         if a is not ABSENT and b is not ABSENT and quantity(a) is not None and quantity(b) is not None and quantity(b) < quantity(a):
             found.append(
-                Finding(case, resource_name(key), "spec.resources.requests.storage", a, b, MANUAL,
+                change(case, resource_name(key), "spec.resources.requests.storage", a, b, MANUAL,
                         "a claim can only grow: the API server rejects the shrink and helm upgrade fails")
             )
     elif kind in ("ConfigMap", "Secret") and group == "" and old.get("immutable") is True:
@@ -358,7 +345,7 @@ def compare_releases(
             old_api = str(old_objects[key].get("apiVersion"))
             new_api = str(new_objects[regrouped[0]].get("apiVersion"))
             found.append(
-                Finding(case, resource_name(key), "apiVersion", old_api, new_api, RECREATE,
+                change(case, resource_name(key), "apiVersion", old_api, new_api, RECREATE,
                         f"the API group changed, so Helm sees another object: it applies {new_api} {resource_name(key)} "
                         f"and then deletes the {old_api} one. Where both groups serve the same object the "
                         f"object ends up deleted; otherwise it is recreated. {effect}")
@@ -366,13 +353,13 @@ def compare_releases(
         elif len(same_kind) == 1:
             new_key = same_kind[0]
             found.append(
-                Finding(case, resource_name(key), "metadata.name", key[3], new_key[3], RECREATE,
+                change(case, resource_name(key), "metadata.name", key[3], new_key[3], RECREATE,
                         f"renamed: Helm deletes {resource_name(key)} and creates {resource_name(new_key)}; {effect}")
             )
         else:
             moved = " (it is now a hook)" if key in new_hooks else ""
             found.append(
-                Finding(case, resource_name(key), "(object)", "rendered", ABSENT, RECREATE,
+                change(case, resource_name(key), "(object)", "rendered", ABSENT, RECREATE,
                         f"removed{moved}: Helm deletes {resource_name(key)} on upgrade; {effect}")
             )
 
@@ -386,7 +373,7 @@ def compare_releases(
                 a, b = _get(old_hooks[key], dotted), _get(new_hooks[key], dotted)
                 if a != b:
                     found.append(
-                        Finding(
+                        change(
                             case, resource_name(key), dotted, a, b, MANUAL,
                             "a hook Job without before-hook-creation is created, never patched: a Job kept "
                             "from the previous run (failed, or not deleted by its policy) makes the hook fail "

@@ -31,7 +31,8 @@ from pathlib import Path
 from .cases import Case, discover_cases
 from .chart_version import chart_name, chart_version
 from .helm import HelmError, HelmVersion
-from .immutable import MANUAL, Finding, compare_releases
+from .findings import Finding
+from .immutable import MANUAL, change, compare_releases
 from .previous_release import PreviousRelease
 from .render import render_chart
 from .semver import SemVer
@@ -64,11 +65,11 @@ class UpgradeReport:
 
     @property
     def breaking(self) -> list[Finding]:
-        return [f for f in self.findings if f.breaking]
+        return [f for f in self.findings if not f.notice]
 
     @property
     def notices(self) -> list[Finding]:
-        return [f for f in self.findings if not f.breaking]
+        return [f for f in self.findings if f.notice]
 
     @property
     def major_bump(self) -> bool:
@@ -82,7 +83,7 @@ class UpgradeReport:
                 f"{self.previous.version}: versions only go up"
             ]
         if self.breaking and not self.major_bump:
-            return [f.render() for f in self.breaking]
+            return [str(f) for f in self.breaking]
         return []
 
     def text(self) -> str:
@@ -107,7 +108,7 @@ class UpgradeReport:
                     f"BREAKING changes without a major version bump (previous {self.previous.version}, "
                     f"Chart.yaml {self.current_version}):"
                 )
-            lines += ["  " + f.render() for f in breaking]
+            lines += ["  " + str(f) for f in breaking]
             if not self.major_bump:
                 next_major = f"{self.previous.version.major + 1}.0.0"
                 lines.append(
@@ -116,7 +117,7 @@ class UpgradeReport:
                 )
         if notices:
             lines.append("Notices (patchable, but a live release feels them):")
-            lines += ["  " + f.render() for f in notices]
+            lines += ["  " + str(f) for f in notices]
         return "\n".join(lines)
 
 
@@ -143,7 +144,7 @@ def check_case(
         return CaseResult(
             case.name,
             findings=(
-                Finding(
+                change(
                     case.name, "(values)", f"ci/{case.values_file.name}", "accepted", "rejected", MANUAL,
                     f"{previous.version} accepts these values but this version rejects them, so "
                     f"helm upgrade fails for every release that uses them. Manual step: change the values. "

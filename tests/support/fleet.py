@@ -43,6 +43,7 @@ from .fleet_discovery import FleetError, Service, discover_fleet, shown_path
 from .fleet_render import FLEET_CACHE, Outcome, Side, render_fleet
 from chart_harness.helm import HelmVersion
 from chart_harness.chart_version import chart_version
+from chart_harness.documents import containers, pod_specs, resource_id
 from chart_harness.immutable import compare_releases, hook_events
 from chart_harness.previous_release import PreviousRelease
 
@@ -144,8 +145,8 @@ def analyse_service(service: Service, old: Outcome, new: Outcome) -> ServiceImpa
             if kind in WORKLOADS and not hook_events(b) and (a.get("spec") or {}).get("template") != (b.get("spec") or {}).get("template"):
                 impact.restarts.append(rid)
     for finding in compare_releases(service.name, old_docs, new_docs, service.namespace):
-        text = finding.render().split(": ", 1)[1]  # without the leading "<service>: "
-        if not finding.breaking:
+        text = str(finding).split(": ", 1)[1]  # without the leading "<service>: "
+        if finding.notice:
             impact.notices.append(text)
         elif finding.field in _DELETIONS:
             impact.deletions.append(text)
@@ -167,10 +168,9 @@ def consistency_warnings(docs: list[dict]) -> list[str]:
     pods = []  # (workload id, pod labels, container port names)
     for doc in docs:
         if doc.get("kind") in WORKLOADS and not hook_events(doc):
-            template = (doc.get("spec") or {}).get("template") or {}
-            labels = (template.get("metadata") or {}).get("labels") or {}
-            ports = {p.get("name") for c in (template.get("spec") or {}).get("containers") or [] for p in c.get("ports") or []}
-            pods.append((f"{doc['kind']}/{doc['metadata']['name']}", labels, ports))
+            for pod in pod_specs(doc):
+                ports = {p.get("name") for c in containers(pod) if c.field == "containers" for p in c.spec.get("ports") or []}
+                pods.append((resource_id(doc), pod.labels, ports))
     if not pods:
         return []
     found = []
