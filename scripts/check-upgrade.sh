@@ -48,4 +48,5 @@ esac
 
 cd "$ROOT"
 export UPGRADE_CHART="$chart"
-exec "$ROOT/.tools/venv/bin/pytest" -q "tests/test_upgrade_guard.py::test_upgrade_guard" "$@"
+# The guard runs no property tests: without Hypothesis' plugin pytest starts ~0.5 s sooner.
+exec "$ROOT/.tools/venv/bin/pytest" -q -p no:hypothesispytest "tests/test_upgrade_guard.py::test_upgrade_guard" "$@"

@@ -99,19 +99,26 @@ venv_dir() { [[ "$1" == venv ]] && echo "$TOOLS/venv" || echo "$TOOLS/$1-venv"; 
 venv_links() { [[ "$1" == venv ]] && echo "yamllint yamale" || echo "$1"; }
 
 # venv_stamp NAME: a file whose name hashes the group's requirements, constraints and Python.
+# One Python call gives the requirements and, as its last line, what `python3 --version`
+# prints (sys.version up to the first space): under pyenv every call forks a shim chain.
 venv_stamp() {
-  local group="${VERSION[$1]}" reqs hash
-  reqs="$(venv_requirements "$group")"
-  hash="$( (printf '%s' "$reqs" "$([[ $group == main ]] && echo plugin-editable)"; cat "$ROOT/scripts/constraints/$group.txt"; python3 --version) | sha256sum | cut -c1-16)"
+  local group="${VERSION[$1]}" out reqs version hash
+  out="$(venv_requirements "$group" --version)"
+  reqs="${out%$'\n'*}"; version="${out##*$'\n'}"
+  hash="$( (printf '%s' "$reqs" "$([[ $group == main ]] && echo plugin-editable)"; cat "$ROOT/scripts/constraints/$group.txt"; echo "$version") | sha256sum | cut -c1-16)"
   echo "$(venv_dir "$1")/.stamp-$hash"
 }
 
+# venv_requirements GROUP [--version]: the group's requirements, one a line; with
+# --version, then a last line as `python3 --version` prints it.
 venv_requirements() {
-  python3 - "$ROOT/pyproject.toml" "$1" <<'PY'
+  python3 - "$ROOT/pyproject.toml" "$@" <<'PY'
 import sys, tomllib
 data = tomllib.load(open(sys.argv[1], "rb"))
 deps = data["project"]["dependencies"] if sys.argv[2] == "main" else data["project"]["optional-dependencies"][sys.argv[2]]
 print("\n".join(deps))
+if sys.argv[3:] == ["--version"]:
+    print("Python " + sys.version.split()[0])
 PY
 }
 

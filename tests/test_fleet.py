@@ -9,6 +9,7 @@ derived from the values files, independently of the report.
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 import shutil
@@ -50,13 +51,24 @@ def subset(services: list[fleet.Service]) -> list[fleet.Service]:
     return [s for i, s in enumerate(services) if i % SUBSET == 0 or s.product_chart]
 
 
+_PARSED: dict[str, object] = {}  # file content -> parsed YAML (content-keyed, so exact)
+
+
+def _load(path: Path):
+    """yaml.safe_load of a values file, parsed once per distinct content (fresh copy per call)."""
+    text = path.read_text()
+    if text not in _PARSED:
+        _PARSED[text] = yaml.safe_load(text)
+    return copy.deepcopy(_PARSED[text])
+
+
 def user_values(service: fleet.Service) -> dict:
     """What the team wrote for standard-app, merged in Helm's order (values.yaml, then -f)."""
     if service.product_chart is None:
-        return yaml.safe_load(service.values[0].read_text()) or {}
+        return _load(service.values[0]) or {}
     merged: dict = {}
     for path in (service.product_chart / "values.yaml", *service.values):
-        merged = coalesce(merged, (yaml.safe_load(path.read_text()) or {}).get("standard-app") or {})
+        merged = coalesce(merged, (_load(path) or {}).get("standard-app") or {})
     return merged
 
 

@@ -16,12 +16,16 @@ snapshot, so every render checks first.
 
 from __future__ import annotations
 
+import copy
 import fnmatch
 import hashlib
 import json
 import os
 import shutil
 import tarfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -50,12 +54,12 @@ def _lock_dir() -> Path:
 _SKIP_DIRS = {".git", "__pycache__", ".pytest_cache"}
 
 
-def _walk_files(root: Path) -> list[tuple[str, Path]]:
-    """(posix relative path, path) of every regular file under root, sorted.
+def _walk_files(root: Path) -> list[tuple[str, str]]:
+    """(posix relative path, path as a string) of every regular file under root, sorted.
 
     The harness's own cache is skipped: a product chart tested from its own directory
     keeps chart_cache_dir inside the chart, and hashing it would change every key."""
-    found: list[tuple[str, Path]] = []
+    found: list[tuple[str, str]] = []
     cache = str(active().cache_dir)
 
     def scan(directory: str, prefix: str) -> None:
@@ -65,19 +69,66 @@ def _walk_files(root: Path) -> list[tuple[str, Path]]:
                     if entry.name not in _SKIP_DIRS and os.path.realpath(entry.path) != cache:
                         scan(entry.path, f"{prefix}{entry.name}/")
                 elif entry.is_file():
-                    found.append((f"{prefix}{entry.name}", Path(entry.path)))
+                    found.append((f"{prefix}{entry.name}", entry.path))
 
     scan(str(root), "")
     return sorted(found)
 
 
-def file_sha256(path: Path) -> str:
-    with open(path, "rb") as fh:
-        return hashlib.sha256(fh.read()).hexdigest()
+# Memo of file contents by path and stat signature, so repeated hashing of unchanged
+# files costs a stat, not a read. Exact by git's racy-file rule: an entry is stored only
+# for a file whose mtime and ctime are more than _RACY_NS in the past, so a later write
+# that keeps size and (coarse) timestamps cannot hide behind a stored signature; any
+# write changes ctime, and a replaced file has a new inode.
+_RACY_NS = 2_000_000_000
+_SHA_MEMO: dict[str, tuple[tuple[int, ...], str]] = {}
+_YAML_MEMO: dict[str, tuple[tuple[int, ...], dict]] = {}
+
+
+def _signature(st: os.stat_result) -> tuple[int, ...]:
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def _settled(st: os.stat_result) -> bool:
+    return time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) > _RACY_NS
+
+
+def file_sha256(path: str | os.PathLike[str]) -> str:
+    key = os.fspath(path)
+    st = os.stat(key)
+    hit = _SHA_MEMO.get(key)
+    if hit is not None and hit[0] == _signature(st):
+        return hit[1]
+    with open(key, "rb") as fh:
+        digest = hashlib.sha256(fh.read()).hexdigest()
+    if _settled(st):
+        _SHA_MEMO[key] = (_signature(st), digest)
+    return digest
 
 
 def hash_json(data: Any) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+# chart dir -> digest, while a digest_scope() is open (one render_chart call): the chart
+# and its dependency sources are walked once per call, not once per check. Anything
+# that writes into a chart (a restored or fresh dependency build) clears it.
+_DIGEST_SCOPE: list[dict[Path, str]] = []
+
+
+@contextmanager
+def digest_scope() -> Iterator[None]:
+    """Memoise chart_digest() for the duration of the block (nestable)."""
+    _DIGEST_SCOPE.append({})
+    try:
+        yield
+    finally:
+        _DIGEST_SCOPE.pop()
+
+
+def _charts_changed() -> None:
+    for memo in _DIGEST_SCOPE:
+        memo.clear()
 
 
 def chart_digest(chart_dir: Path, _seen: frozenset[Path] = frozenset()) -> str:
@@ -89,6 +140,9 @@ def chart_digest(chart_dir: Path, _seen: frozenset[Path] = frozenset()) -> str:
     chart_dir = chart_dir.resolve()
     if chart_dir in _seen:
         raise ValueError(f"dependency cycle through {chart_dir}")
+    memo = _DIGEST_SCOPE[-1] if _DIGEST_SCOPE else None
+    if memo is not None and chart_dir in memo:
+        return memo[chart_dir]
     deps = _file_dependencies(chart_dir)
     built = {f"charts/{dep.archive_name}" for dep in deps}
     h = hashlib.sha256()
@@ -97,7 +151,10 @@ def chart_digest(chart_dir: Path, _seen: frozenset[Path] = frozenset()) -> str:
             h.update(f"{rel}\0{file_sha256(path)}\n".encode())
     for dep in deps:
         h.update(f"dep {dep.name}\0{chart_digest(dep.source, _seen | {chart_dir})}\n".encode())
-    return h.hexdigest()
+    digest = h.hexdigest()
+    if memo is not None:
+        memo[chart_dir] = digest
+    return digest
 
 
 # --- dependencies ----------------------------------------------------------------------
@@ -115,9 +172,17 @@ class FileDependency:
 
 
 def _chart_yaml(chart_dir: Path) -> dict:
-    return (
-        yaml.load((chart_dir / "Chart.yaml").read_text(encoding="utf-8"), Loader=KubeLoader) or {}
-    )
+    """Chart.yaml, parsed (a fresh copy per call; memoised like file_sha256)."""
+    path = os.path.join(chart_dir, "Chart.yaml")
+    st = os.stat(path)
+    hit = _YAML_MEMO.get(path)
+    if hit is not None and hit[0] == _signature(st):
+        return copy.deepcopy(hit[1])
+    with open(path, encoding="utf-8") as fh:
+        data = yaml.load(fh.read(), Loader=KubeLoader) or {}
+    if _settled(st):
+        _YAML_MEMO[path] = (_signature(st), copy.deepcopy(data))
+    return data
 
 
 def _declared_dependencies(chart_dir: Path) -> list[dict]:
@@ -231,7 +296,8 @@ def _packaged_view(chart_dir: Path) -> dict[str, bytes] | None:
                 top = next(m.name.partition("/")[0] for m in tar.getmembers() if m.isfile())
             view.update({f"charts/{top}/{name}": data for name, data in members.items()})
         else:
-            view[rel] = path.read_bytes()
+            with open(path, "rb") as fh:
+                view[rel] = fh.read()
     return view
 
 
@@ -306,6 +372,7 @@ def _restore_build(chart_dir: Path, key: str) -> bool:
         return False
     charts = chart_dir / "charts"
     charts.mkdir(exist_ok=True)
+    _charts_changed()
     wanted = {a.name for a in archives}
     for stale in charts.glob("*.tgz"):  # what Helm reports as "Deleting outdated charts"
         if stale.name not in wanted:
@@ -314,6 +381,7 @@ def _restore_build(chart_dir: Path, key: str) -> bool:
         tmp = charts / f".{archive.name}.tmp"
         shutil.copyfile(archive, tmp)
         os.replace(tmp, charts / archive.name)
+    _charts_changed()
     return dependencies_current(chart_dir)
 
 
@@ -352,6 +420,10 @@ def ensure_dependencies(chart_dir: Path, helm: HelmVersion) -> None:
         if key is not None and _restore_build(chart_dir, key):
             stats.record_cache("dependencies reused")
             return
-        helm.run(["dependency", "build", str(chart_dir), "--skip-refresh", *active().dependency_args])
+        _charts_changed()
+        try:
+            helm.run(["dependency", "build", str(chart_dir), "--skip-refresh", *active().dependency_args])
+        finally:
+            _charts_changed()
         if key is not None and dependencies_current(chart_dir):
             _store_build(chart_dir, key)

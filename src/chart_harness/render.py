@@ -29,7 +29,14 @@ from typing import Any
 
 from . import stats
 from .cases import Case
-from .deps import file_sha256, hash_json, chart_digest, dependencies_current, ensure_dependencies
+from .deps import (
+    chart_digest,
+    dependencies_current,
+    digest_scope,
+    ensure_dependencies,
+    file_sha256,
+    hash_json,
+)
 from .files import atomic_write_text, file_lock
 from .helm import (
     HelmError,
@@ -130,21 +137,22 @@ def render_chart(
         api_versions=api_versions,
         is_upgrade=is_upgrade,
     )
-    ensure_dependencies(chart, helm)
-    key = hash_json(
-        {
-            "format": CACHE_FORMAT,
-            "helm": helm.sha256(),
-            "chart": chart_digest(chart),
-            "values": [file_sha256(v) for v in values],
-            "set": set_values,
-            "api_versions": api_versions,
-            "release": release,
-            "namespace": namespace,
-            "kube_version": kube_version,
-            "is_upgrade": is_upgrade,
-        }
-    )
+    with digest_scope():  # the chart's digest is computed once for this call
+        ensure_dependencies(chart, helm)
+        key = hash_json(
+            {
+                "format": CACHE_FORMAT,
+                "helm": helm.sha256(),
+                "chart": chart_digest(chart),
+                "values": [file_sha256(v) for v in values],
+                "set": set_values,
+                "api_versions": api_versions,
+                "release": release,
+                "namespace": namespace,
+                "kube_version": kube_version,
+                "is_upgrade": is_upgrade,
+            }
+        )
     command = display_command(helm, args)
 
     if key in _MEMORY:
