@@ -16,7 +16,6 @@ snapshot, so every render checks first.
 
 from __future__ import annotations
 
-import copy
 import fnmatch
 import hashlib
 import json
@@ -61,12 +60,13 @@ def _walk_files(root: Path) -> list[tuple[str, str]]:
     keeps chart_cache_dir inside the chart, and hashing it would change every key."""
     found: list[tuple[str, str]] = []
     cache = str(active().cache_dir)
+    cache_name = os.path.basename(cache)
 
     def scan(directory: str, prefix: str) -> None:
         with os.scandir(directory) as entries:
             for entry in entries:
                 if entry.is_dir():
-                    if entry.name not in _SKIP_DIRS and os.path.realpath(entry.path) != cache:
+                    if entry.name not in _SKIP_DIRS and not (entry.name == cache_name and os.path.realpath(entry.path) == cache):
                         scan(entry.path, f"{prefix}{entry.name}/")
                 elif entry.is_file():
                     found.append((f"{prefix}{entry.name}", entry.path))
@@ -172,16 +172,16 @@ class FileDependency:
 
 
 def _chart_yaml(chart_dir: Path) -> dict:
-    """Chart.yaml, parsed (a fresh copy per call; memoised like file_sha256)."""
+    """Chart.yaml, parsed; memoised like file_sha256, so callers must not modify it."""
     path = os.path.join(chart_dir, "Chart.yaml")
     st = os.stat(path)
     hit = _YAML_MEMO.get(path)
     if hit is not None and hit[0] == _signature(st):
-        return copy.deepcopy(hit[1])
+        return hit[1]
     with open(path, encoding="utf-8") as fh:
         data = yaml.load(fh.read(), Loader=KubeLoader) or {}
     if _settled(st):
-        _YAML_MEMO[path] = (_signature(st), copy.deepcopy(data))
+        _YAML_MEMO[path] = (_signature(st), data)
     return data
 
 
