@@ -109,13 +109,15 @@ venv_stamp() {
   echo "$(venv_dir "$1")/.stamp-$hash"
 }
 
-# venv_requirements GROUP [--version]: the group's requirements, one a line; with
-# --version, then a last line as `python3 --version` prints it.
+# venv_requirements GROUP [--version]: the group's requirements, one a line (main: the
+# plugin's dependencies and the suite extra); with --version, then a last line as
+# `python3 --version` prints it.
 venv_requirements() {
   python3 - "$ROOT/pyproject.toml" "$@" <<'PY'
 import sys, tomllib
 data = tomllib.load(open(sys.argv[1], "rb"))
-deps = data["project"]["dependencies"] if sys.argv[2] == "main" else data["project"]["optional-dependencies"][sys.argv[2]]
+extras = data["project"]["optional-dependencies"]
+deps = data["project"]["dependencies"] + extras["suite"] if sys.argv[2] == "main" else extras[sys.argv[2]]
 print("\n".join(deps))
 if sys.argv[3:] == ["--version"]:
     print("Python " + sys.version.split()[0])
