@@ -30,9 +30,9 @@ test: ## run the whole test suite (what CI runs)
 	@scripts/tools.sh all
 	$(PYTEST) -n auto --dist loadgroup $(PYTEST_ARGS)
 
-test-fast: ## the inner loop: everything except the cluster drills and the real-registry flows
+test-fast: ## the inner loop: everything except the cluster drills, the real-registry flows and the plugin install
 	@scripts/tools.sh $(FAST_TOOLS)
-	$(PYTEST) -n auto --dist loadgroup -m "not cluster and not registry" $(PYTEST_ARGS)
+	$(PYTEST) -n auto --dist loadgroup -m "not cluster and not registry and not install" $(PYTEST_ARGS)
 
 drills: ## only the release drills, on a throwaway control plane
 	@scripts/tools.sh $(DRILL_TOOLS)
