@@ -1,4 +1,4 @@
-"""Proof that the guards bite (issue 3, item 8).
+"""Proof that the guards bite.
 
 Each test copies charts/ to a temporary directory (the `chart_copy` fixture),
 breaks exactly one guarded property in the copy -- in common-lib's templates or in

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -213,3 +214,42 @@ def test_out_of_sync_lock_fails_the_build(tmp_path: Path, helm4) -> None:
     with pytest.raises(HelmError) as failed:
         helm4.run(["dependency", "build", str(copy), "--skip-refresh"])
     assert "out of sync" in failed.value.stderr
+
+
+def _tracked_files() -> list[Path]:
+    listed = subprocess.run(["git", "-C", str(ROOT), "ls-files", "-z"], capture_output=True, text=True, check=False)
+    if listed.returncode != 0:  # not a git checkout (a copy): every file under the root
+        return [p for p in ROOT.rglob("*") if p.is_file() and ".git" not in p.parts and ".tools" not in p.parts and ".cache" not in p.parts]
+    return [ROOT / name for name in listed.stdout.split("\0") if name]
+
+
+def test_no_pointers_to_the_work_log() -> None:
+    findings = [
+        f
+        for path in _tracked_files()
+        if path.is_file() and not path.relative_to(ROOT).as_posix().startswith(hygiene.POINTER_SKIPPED)
+        for f in hygiene.check_no_pointers(path)
+    ]
+    assert not findings, report(findings, "pointers to the work log")
+
+
+# Built from pieces, so that this file does not trip the rule it tests.
+ISSUE, DESIGN_DOC, BRIEF = "iss" + "ue", "DES" + "IGN.md", "design " + "brief"
+
+
+@pytest.mark.parametrize(
+    ("line", "bad"),
+    [
+        (f'"""Proof that the guards bite ({ISSUE} 3, item 8)."""', True),
+        (f"# as {DESIGN_DOC} says", True),
+        (f"See the {BRIEF}.", True),
+        (f"{ISSUE.title()}s 12 and 13 cover this.", True),
+        ("Helm 4.3 honours SOURCE_DATE_EPOCH (helm/helm#32162).", False),
+        (f"--dist loadgroup stops grouping (pytest-xdist {ISSUE} #1386)", False),
+        ("the issuer of the certificate", False),
+    ],
+)
+def test_pointer_rule_bites(tmp_path: Path, line: str, bad: bool) -> None:
+    path = tmp_path / "module.py"
+    path.write_text(line + "\n", encoding="utf-8")
+    assert bool(hygiene.check_no_pointers(path)) == bad

@@ -1,4 +1,4 @@
-"""Invariants over every matrix case and both Helm versions (DESIGN "Test tiers" 3).
+"""Invariants over every matrix case and both Helm versions.
 
 The checks live in src/chart_harness/invariants.py. This module runs each of them on
 every (case, Helm version) render, proves that the matrix gives each check

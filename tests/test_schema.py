@@ -1,4 +1,4 @@
-"""The schema corpus (DESIGN "Schema corpus", issue 2 item 6).
+"""The schema corpus.
 
 tests/schema-corpus/valid/*.yaml must be accepted; tests/schema-corpus/invalid/*.yaml
 must be rejected. Every invalid file is the minimal product-team file with exactly

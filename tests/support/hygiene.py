@@ -368,3 +368,25 @@ def undefined_functions(helm: Any, names: set[str], workdir: Path) -> set[str]:
         missing.add(match.group(1))
         remaining.remove(match.group(1))
     raise AssertionError("function probe did not converge")
+
+
+# --- pointers to the work log ----------------------------------------------------------
+# Code and docs explain themselves instead of pointing at the work log: no issue numbers,
+# no references to the design document. Upstream references ("helm/helm#32162",
+# "pytest-xdist issue #1386") name another project's tracker and stay.
+_POINTER = re.compile(r"\bDESIGN(?:\.md)?\b|\bdesign brief\b|\b[Ii]ssues? \d+\b")
+POINTER_SKIPPED = ("tests/snapshots/", "tests/baselines/", "tests/corpus/")
+
+
+def check_no_pointers(path: Path, text: str | None = None) -> list[Finding]:
+    """A finding per line of a text file that points at the work log (an issue, the design document)."""
+    try:
+        text = path.read_text(encoding="utf-8") if text is None else text
+    except UnicodeDecodeError:
+        return []  # a binary file
+    return [
+        _f(path, number, "pointer", f"{match.group(0)!r}: say what the code does instead of pointing at the work log")
+        for number, line in enumerate(text.splitlines(), 1)
+        for match in [_POINTER.search(line)]
+        if match
+    ]
