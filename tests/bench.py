@@ -19,6 +19,11 @@ installed), first with an empty render cache and fresh Helm homes in a
 temporary HARNESS_CACHE_DIR (cold), then again with that cache filled (warm).
 The shared .cache/ is never touched.
 
+Per module: where the time of the last warm `make test` run went (tests/bench_areas.py).
+
+First run (--first-run demo|all, not by default: it takes minutes to an hour): a fresh
+clone with empty Go caches runs `make demo` twice, then `make test` (tests/bench_first_run.py).
+
 Fleet impact: `make fleet` cold and warm, at four fleet sizes (tests/bench_fleet.py).
 
 This is a benchmark, not a test: nothing here asserts a budget. The numbers
@@ -38,12 +43,13 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from tests import bench_fleet
+from tests import bench_areas, bench_first_run, bench_fleet
 from chart_harness.cases import case_by_name
 from chart_harness.helm import helm_matrix, template_args, HelmVersion
 from chart_harness.settings import active
@@ -160,11 +166,11 @@ def makefile_pytest_args(target: str) -> list[str]:
 SUITES = {name: makefile_pytest_args(name.removeprefix("make ")) for name in ("make test", "make test-fast")}
 
 
-def run_suite(label: str, cache_dir: Path, suite_args: list[str]) -> SuiteRun:
+def run_suite(label: str, cache_dir: Path, suite_args: list[str], extra: Sequence[str] = ()) -> SuiteRun:
     # As make runs it: the Makefile unexports PYTHONDONTWRITEBYTECODE.
     env = {k: v for k, v in os.environ.items() if k not in ("CI", "PYTEST_ADDOPTS", "PYTHONDONTWRITEBYTECODE")}
     env["HARNESS_CACHE_DIR"] = str(cache_dir)
-    command = [str(VENV_BIN / "pytest"), *suite_args, "-q", "-p", "no:cacheprovider", "--color=no"]
+    command = [str(VENV_BIN / "pytest"), *suite_args, "-q", "-p", "no:cacheprovider", "--color=no", *extra]
     started = time.perf_counter()
     proc = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - started
@@ -236,6 +242,10 @@ def write_report(
     previous_suite: str = "",
     fleet: list[str] | None = None,
     previous_fleet: str = "",
+    modules: list[str] | None = None,
+    previous_modules: str = "",
+    first_run: list[str] | None = None,
+    previous_first_run: str = "",
 ) -> None:
     now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     out = [
@@ -348,6 +358,8 @@ def write_report(
                 "Some runs did not pass (see *result*); their time still shows the cost of the suite.",
             ]
         out.append("")
+    out += _kept(modules, previous_modules, "`--suite-runs 0`")
+    out += _kept(first_run, previous_first_run, "`--first-run none`, the default")
     if fleet:
         out += fleet
     elif previous_fleet:
@@ -375,6 +387,15 @@ def write_report(
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_text("\n".join(out))
     tmp.replace(path)  # atomic: an interrupted bench never leaves half a report
+
+
+def _kept(lines: list[str] | None, previous: str, flag: str) -> list[str]:
+    """A section's new lines, or the last report's section marked as not re-measured."""
+    if lines:
+        return lines
+    if previous:
+        return [previous.rstrip("\n"), "", f"(Not re-measured by the last run, {flag}: these are the numbers of the run before.)", ""]
+    return []
 
 
 def _section(path: Path, heading: str) -> str:
@@ -407,6 +428,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--fleet-runs", type=int, default=1, help="measure `make fleet` (1) or keep the last numbers (0)"
     )
+    parser.add_argument(
+        "--first-run", choices=("none", "demo", "all"), default="none",
+        help="time a fresh clone's make demo (twice), and with all make test; minutes to an hour",
+    )
     parser.add_argument("--output", type=Path, default=OUTPUT)
     args = parser.parse_args(argv)
     try:
@@ -424,13 +449,18 @@ def main(argv: list[str] | None = None) -> int:
                 flush=True,
             )
         suite: list[SuiteRun] = []
+        modules: list[str] = []
         if args.suite_runs > 0:
             with tempfile.TemporaryDirectory(prefix="bench-cache-") as cache:
                 print("whole suite:", flush=True)
                 full = SUITES["make test"]
                 suite.append(run_suite("make test, cold cache", Path(cache), full))
+                junit = Path(cache) / "junit.xml"
                 for i in range(args.suite_runs):
-                    suite.append(run_suite(f"make test, warm cache #{i + 1}", Path(cache), full))
+                    last = i == args.suite_runs - 1  # its per-module times go into the report
+                    extra = bench_areas.junit_args(junit) if last else []
+                    suite.append(run_suite(f"make test, warm cache #{i + 1}", Path(cache), full, extra))
+                modules = bench_areas.report_lines(bench_areas.module_times(junit), suite[-1].seconds)
                 fast = SUITES["make test-fast"]
                 for i in range(args.suite_runs):
                     suite.append(run_suite(f"make test-fast, warm cache #{i + 1}", Path(cache), fast))
@@ -438,6 +468,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.fleet_runs > 0:
             print("fleet impact:", flush=True)
             fleet = bench_fleet.measure_all()
+        first_run = []
+        if args.first_run != "none":
+            print("first run from a fresh clone:", flush=True)
+            first_run = bench_first_run.report_lines(bench_first_run.measure(args.first_run))
         size = package_size(helm_matrix()[0])
     except pytest.fail.Exception as missing:  # require_tool: "run `make tools`"
         print(f"bench: {missing}", file=sys.stderr)
@@ -453,6 +487,10 @@ def main(argv: list[str] | None = None) -> int:
         previous_suite=_section(args.output, "## Whole suite"),
         fleet=bench_fleet.report_lines(fleet) if fleet else [],
         previous_fleet=_section(args.output, "## Fleet impact"),
+        modules=modules,
+        previous_modules=_section(args.output, "## Time per test module"),
+        first_run=first_run,
+        previous_first_run=_section(args.output, "## First run from a fresh clone"),
     )
     print(
         f"wrote {args.output.relative_to(ROOT) if args.output.is_relative_to(ROOT) else args.output}"
