@@ -6,7 +6,7 @@ Schemas:
     has additionalProperties: false, so an unknown or misspelt field is an error, exactly
     as `kubectl apply --validate=strict` / server-side field validation rejects it.
   * Custom resources we emit (ServiceMonitor, ExternalSecret): the small schemas in
-    tests/openapi/*.json, which cover the fields the chart can emit, with
+    the chart_crd_schemas directory (*.json), which cover the fields the chart can emit, with
     additionalProperties: false at every level. Each names the kind it validates in
     `x-kubernetes-group-version-kind`.
   * Anything else has no schema and is reported as a finding ("no schema"): nothing is
@@ -154,7 +154,7 @@ def custom_schemas() -> dict[tuple[str, str], dict]:
 
 @dataclass(frozen=True)
 class SchemaRef:
-    source: str  # "kubernetes 1.29" or "tests/openapi/<file>"
+    source: str  # "kubernetes 1.29" or the chart_crd_schemas directory
     validator: Any | None  # jsonschema validator, None if there is no schema
 
 
@@ -165,7 +165,7 @@ def _validator(kube_version: str, api_version: str, kind: str) -> SchemaRef:
     custom = custom_schemas().get((api_version, kind))
     if custom is not None:
         Draft202012Validator.check_schema(custom)
-        return SchemaRef("tests/openapi", Draft202012Validator(custom))
+        return SchemaRef(active().shown(active().crd_schemas) if active().crd_schemas else "chart_crd_schemas", Draft202012Validator(custom))
     directory, registry = _k8s_registry(kube_version)
     path = directory / f"{kind.lower()}-{_api_file_part(api_version)}.json"
     if not path.is_file():
@@ -230,7 +230,8 @@ def validate_doc(doc: Mapping[str, Any], kube_version: str, case: str) -> list[F
                 "",
                 RULE,
                 f"no schema for {api_version} {kind} in {ref.source} (the API does not exist "
-                f"there) nor in tests/openapi/: add a schema covering the fields the chart emits",
+                f"there) nor in chart_crd_schemas ({active().shown(active().crd_schemas) if active().crd_schemas else 'not set'}): "
+                "add a schema covering the fields the chart emits",
             )
         ]
     findings = []
