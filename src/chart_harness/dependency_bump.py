@@ -82,7 +82,7 @@ class BumpResult:
 
 
 # Not copied: dependency archives (rebuilt from the base lock), caches and version control.
-_SKIPPED = frozenset({"charts", ".cache", ".git", "__pycache__", ".pytest_cache"})
+_SKIPPED = frozenset({"charts", ".cache", ".git", "__pycache__", ".pytest_cache", ".venv"})
 
 
 def _locked(text: str | None) -> dict[str, tuple[str, str]]:

@@ -50,7 +50,7 @@ def _lock_dir() -> Path:
 
 # --- content hashing -------------------------------------------------------------------
 
-_SKIP_DIRS = {".git", "__pycache__", ".pytest_cache"}
+_SKIP_DIRS = {".git", "__pycache__", ".pytest_cache", ".venv"}  # .venv: a team's venv beside Chart.yaml
 
 
 def _walk_files(root: Path) -> list[tuple[str, str]]:
