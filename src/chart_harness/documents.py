@@ -5,6 +5,7 @@ A document is a rendered manifest as a mapping (yamlio / render_chart output). U
     resource_id(doc)                          # "Deployment/orders"
     object_key(doc, "shop")                   # ("apps", "Deployment", "shop", "orders")
     created_objects(doc, "shop")              # its key, and the Secret an ExternalSecret writes
+    hook_events(doc), hook_delete_policies(doc)  # its helm.sh/hook annotations, parsed
     get(doc, "spec.template.spec")            # dotted path, None (or default) when absent
     get(doc, ("spec", "containers", 0))       # sequence path: list indexes are ints
     field_path(doc, ("spec", "containers", 0, "image"))  # "spec.containers[app].image"
@@ -69,6 +70,22 @@ def created_objects(doc: Doc, namespace: str = "") -> Iterator[tuple[tuple[str, 
     if doc.get("kind") == "ExternalSecret":
         _group, _kind, ns, name = key
         yield ("", "Secret", ns, str(get(doc, "spec.target.name") or name)), f"written by ExternalSecret/{name}"
+
+
+# --- Helm hooks ------------------------------------------------------------------------
+
+
+def hook_events(doc: Doc) -> list[str]:
+    """The Helm hook events of a document ("pre-install", "test", ...); [] for a regular object."""
+    annotations = (doc.get("metadata") or {}).get("annotations") or {}
+    return [e.strip() for e in str(annotations.get("helm.sh/hook", "")).split(",") if e.strip()]
+
+
+def hook_delete_policies(doc: Doc) -> list[str]:
+    """The delete policies Helm applies: before-hook-creation when none is set."""
+    annotations = (doc.get("metadata") or {}).get("annotations") or {}
+    policies = [p.strip() for p in str(annotations.get("helm.sh/hook-delete-policy", "")).split(",") if p.strip()]
+    return policies or ["before-hook-creation"]
 
 
 # --- paths --------------------------------------------------------------------------------

@@ -11,7 +11,6 @@ renders of one release.
     RECREATE, DOWNTIME, MANUAL, NO_INTERRUPTION  what a finding means for a live release
     leaf_changes(old, new)                       'path: old -> new' per differing leaf
     resource_name(key)                           'Kind/name' of an object key (documents.object_key)
-    hook_events(doc), hook_delete_policies(doc)  a document's Helm hook annotations
     quantity("10Gi")                             a Kubernetes quantity as a number
 """
 
@@ -21,7 +20,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .documents import get, object_key
+from .documents import get, hook_delete_policies, hook_events, object_key, resource_id
 from .findings import Finding
 from .settings import active
 
@@ -127,19 +126,8 @@ def leaf_changes(old: Any, new: Any, path: str = "", limit: int = 8) -> list[str
 
 
 def resource_name(key: Key) -> str:
-    return f"{key[1]}/{key[3]}"
-
-
-def hook_events(doc: Mapping) -> list[str]:
-    annotations = (doc.get("metadata") or {}).get("annotations") or {}
-    return [e.strip() for e in str(annotations.get("helm.sh/hook", "")).split(",") if e.strip()]
-
-
-def hook_delete_policies(doc: Mapping) -> list[str]:
-    """The delete policies Helm applies: before-hook-creation when none is set."""
-    annotations = (doc.get("metadata") or {}).get("annotations") or {}
-    policies = [p.strip() for p in str(annotations.get("helm.sh/hook-delete-policy", "")).split(",") if p.strip()]
-    return policies or ["before-hook-creation"]
+    """'Kind/name' of an object key, as documents.resource_id names a document."""
+    return resource_id({"kind": key[1], "metadata": {"name": key[3]}})
 
 
 def _get(doc: Mapping, dotted: str) -> Any:

@@ -43,8 +43,8 @@ from .fleet_discovery import FleetError, Service, discover_fleet, shown_path
 from .fleet_render import FLEET_CACHE, Outcome, Side, render_fleet
 from chart_harness.helm import HelmVersion
 from chart_harness.chart_version import chart_version
-from chart_harness.documents import containers, pod_specs, resource_id
-from chart_harness.immutable import compare_releases, hook_events
+from chart_harness.documents import containers, hook_events, pod_specs, resource_id
+from chart_harness.immutable import compare_releases
 from chart_harness.previous_release import PreviousRelease
 
 NOW_REJECTED = "now rejected"
