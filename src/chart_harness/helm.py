@@ -20,7 +20,6 @@ import functools
 import hashlib
 import json
 import os
-import re
 import shlex
 import subprocess
 import time
@@ -33,9 +32,7 @@ import shutil
 from . import stats
 from .errors import ToolMissing
 from .files import atomic_write_text
-from .settings import active
-
-_KUBE_VERSION = re.compile(r"^v?\d+\.\d+(\.\d+)?$")
+from .settings import KUBE_VERSION, active
 
 
 class HelmError(Exception):
@@ -187,7 +184,7 @@ def template_args(
     release = release or settings.release_for(Path(chart_dir))
     namespace = namespace or settings.namespace
     kube_version = kube_version or settings.kube_version
-    if not _KUBE_VERSION.match(kube_version):
+    if not KUBE_VERSION.match(kube_version):
         raise ValueError(f"kube_version must look like 1.34.0, got {kube_version!r}")
     if isinstance(set_values, str) or isinstance(api_versions, str):
         raise TypeError("set_values and api_versions take a sequence of strings, not a string")

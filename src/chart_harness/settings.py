@@ -56,7 +56,7 @@ OPTIONS: tuple[Option, ...] = (
 )
 
 _NAME = re.compile(r"^[a-z][a-z0-9-]*$")
-_KUBE_VERSION = re.compile(r"^v?\d+\.\d+(\.\d+)?$")
+KUBE_VERSION = re.compile(r"^v?\d+\.\d+(\.\d+)?$")  # what --kube-version accepts
 
 
 @dataclass(frozen=True)
@@ -115,7 +115,7 @@ def resolve(rootdir: Path, get: Callable[[str], str | Sequence[str]]) -> Setting
         raise ConfigError("chart_paths: name at least one chart directory")
     kube_version = str(get("chart_kube_version"))
     kube_versions = tuple(lines("chart_kube_versions"))
-    bad = [v for v in (kube_version, *kube_versions) if not _KUBE_VERSION.match(v)]
+    bad = [v for v in (kube_version, *kube_versions) if not KUBE_VERSION.match(v)]
     if bad:
         raise ConfigError(f"chart_kube_version(s): versions look like 1.34.0, got {', '.join(map(repr, bad))}")
     helm = []
