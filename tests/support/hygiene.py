@@ -372,8 +372,8 @@ def undefined_functions(helm: Any, names: set[str], workdir: Path) -> set[str]:
 
 # --- pointers to the work log ----------------------------------------------------------
 # Code and docs explain themselves instead of pointing at the work log: no issue numbers,
-# no references to the design document. Upstream references ("helm/helm#32162",
-# "pytest-xdist issue #1386") name another project's tracker and stay.
+# no references to the design document. A reference to another project's tracker in its
+# owner/repo#N form is a citation of an upstream fact and stays.
 _POINTER = re.compile(r"\bDESIGN(?:\.md)?\b|\bdesign brief\b|\b[Ii]ssues? \d+\b")
 POINTER_SKIPPED = ("tests/snapshots/", "tests/baselines/", "tests/corpus/")
 
