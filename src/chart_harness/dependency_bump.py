@@ -29,7 +29,7 @@ from pathlib import Path
 import yaml
 
 from .cases import Case
-from .deps import chart_digest, hash_json
+from .deps import SKIP_DIRS, chart_digest, hash_json
 from .errors import HarnessError
 from .explain import explain_documents
 from .files import file_lock
@@ -81,8 +81,12 @@ class BumpResult:
         return "\n".join(lines)
 
 
-# Not copied: dependency archives (rebuilt from the base lock), caches and version control.
-_SKIPPED = frozenset({"charts", ".cache", ".git", "__pycache__", ".pytest_cache", ".venv"})
+def _not_copied(directory: str, names: list[str]) -> list[str]:
+    """What the chart digest skips, the harness's cache, and the top-level charts/ (the
+    dependency archives, rebuilt from the base lock)."""
+    cache = active().cache_dir.resolve()
+    return [n for n in names if n in SKIP_DIRS or Path(directory, n).resolve() == cache
+            or (n == "charts" and (Path(directory) / "Chart.yaml").is_file())]
 
 
 def _locked(text: str | None) -> dict[str, tuple[str, str]]:
@@ -147,7 +151,7 @@ def previous_chart(chart_dir: Path, helm: HelmVersion, ref: str | None = None) -
             return target
         staging = Path(tempfile.mkdtemp(prefix=".bump-", dir=cache)) / chart_dir.name
         try:
-            shutil.copytree(chart_dir, staging, ignore=lambda _, names: [n for n in names if n in _SKIPPED])
+            shutil.copytree(chart_dir, staging, ignore=_not_copied)
             (staging / "Chart.yaml").write_text(base_yaml, encoding="utf-8")
             (staging / "Chart.lock").write_text(base_lock, encoding="utf-8")
             helm.run(["dependency", "build", str(staging), *active().dependency_args])

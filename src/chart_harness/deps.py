@@ -50,7 +50,8 @@ def _lock_dir() -> Path:
 
 # --- content hashing -------------------------------------------------------------------
 
-_SKIP_DIRS = {".git", "__pycache__", ".pytest_cache", ".venv"}  # .venv: a team's venv beside Chart.yaml
+# Never part of a chart: version control, Python caches, a team's venv beside Chart.yaml.
+SKIP_DIRS = frozenset({".git", "__pycache__", ".pytest_cache", ".venv"})
 
 
 def _walk_files(root: Path) -> list[tuple[str, str]]:
@@ -66,7 +67,7 @@ def _walk_files(root: Path) -> list[tuple[str, str]]:
         with os.scandir(directory) as entries:
             for entry in entries:
                 if entry.is_dir():
-                    if entry.name not in _SKIP_DIRS and not (entry.name == cache_name and os.path.realpath(entry.path) == cache):
+                    if entry.name not in SKIP_DIRS and not (entry.name == cache_name and os.path.realpath(entry.path) == cache):
                         scan(entry.path, f"{prefix}{entry.name}/")
                 elif entry.is_file():
                     found.append((f"{prefix}{entry.name}", entry.path))
