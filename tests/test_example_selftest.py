@@ -21,12 +21,11 @@ import pytest
 from chart_harness.helm import HelmVersion
 from chart_harness.render import ensure_dependencies
 from tests.support.edits import add_selector_label, edit, set_chart_version
-from tests.support.registry import example_copy
-from tests.support.tools import CHARTS_DIR, ROOT, STANDARD_APP, TOOLS_BIN
+from tests.support.registry import example_copy, vendored_example_copy
+from tests.support.tools import CHARTS_DIR, TOOLS_BIN
 
 pytestmark = pytest.mark.xdist_group("example-selftest")  # one worker: each test runs pytest itself
 
-EXAMPLE = ROOT / "examples" / "orders"
 STANDARD_VERSION = "2.0.0"  # what examples/orders/Chart.yaml pins
 
 
@@ -54,12 +53,9 @@ def _package(chart: Path, helm: HelmVersion, destination: Path) -> Path:
 
 @pytest.fixture
 def vendored_example(tmp_path: Path, helm4: HelmVersion) -> Path:
-    """examples/orders with charts/standard-app-<pinned>.tgz packaged from charts/ (what
-    `helm dependency build` fetches from the registry; the OCI tests cover that path)."""
-    project = tmp_path / "orders"
-    shutil.copytree(EXAMPLE, project, ignore=shutil.ignore_patterns("charts", "tmpcharts*", ".cache", "__pycache__"))
-    _package(STANDARD_APP, helm4, project / "charts")
-    return project
+    """examples/orders with standard-app packaged from this checkout (the OCI tests cover
+    fetching it from a registry)."""
+    return vendored_example_copy(tmp_path / "orders", helm4)
 
 
 def test_the_example_passes_its_own_checks(vendored_example: Path) -> None:

@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 
 from chart_harness.helm import HelmVersion
-from chart_harness.render import ensure_dependencies
-from tests.support.tools import ROOT, STANDARD_APP, TOOLS_BIN
+from tests.support.registry import vendored_example_copy
+from tests.support.tools import ROOT, TOOLS_BIN
 
 pytestmark = [pytest.mark.install, pytest.mark.xdist_group("plugin-install")]
 
@@ -138,11 +138,7 @@ def test_a_fresh_venv_gets_the_plugin_and_only_its_dependencies(fresh_venv: Path
 
 
 def test_the_example_passes_its_checks_with_the_installed_plugin(fresh_venv: Path, tmp_path: Path, helm4: HelmVersion) -> None:
-    project = tmp_path / "orders"
-    shutil.copytree(ROOT / "examples" / "orders", project,
-                    ignore=shutil.ignore_patterns("charts", "tmpcharts*", ".cache", "__pycache__"))
-    ensure_dependencies(STANDARD_APP, helm4)
-    helm4.run(["package", str(STANDARD_APP), "--destination", str(project / "charts")])
+    project = vendored_example_copy(tmp_path / "orders", helm4)
     env = {"PATH": f"{fresh_venv / 'bin'}{os.pathsep}{TOOLS_BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
     proc = _run(fresh_venv / "bin" / "pytest", "-p", "no:cacheprovider", "--color=no", cwd=project, env=env)
     out = proc.stdout + proc.stderr

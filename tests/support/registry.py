@@ -37,7 +37,7 @@ import pytest
 
 from chart_harness import stats
 from chart_harness.helm import HelmVersion
-from .tools import ROOT, require_tool
+from .tools import ROOT, STANDARD_APP, require_tool
 
 PUBLISH_SH = ROOT / "scripts" / "publish.sh"
 DEMO_SH = ROOT / "scripts" / "demo.sh"
@@ -252,6 +252,17 @@ def manifest(reg: Registry, repository: str, reference: str) -> tuple[str, dict]
 
 def sha256_file(path: Path) -> str:
     return "sha256:" + hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def vendored_example_copy(destination: Path, helm: HelmVersion) -> Path:
+    """examples/orders copied to destination with charts/standard-app-<version>.tgz packaged
+    from this checkout: what `helm dependency build` fetches from the registry, without one."""
+    from chart_harness.render import ensure_dependencies
+
+    shutil.copytree(EXAMPLE, destination, ignore=shutil.ignore_patterns("charts", "tmpcharts*", ".cache", "__pycache__"))
+    ensure_dependencies(STANDARD_APP, helm)
+    helm.run(["package", str(STANDARD_APP), "--destination", str(destination / "charts")])
+    return destination
 
 
 def example_copy(destination: Path, registry_url: str) -> Path:
