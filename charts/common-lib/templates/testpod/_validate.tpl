@@ -1,15 +1,15 @@
 {{/*
-common-lib.testpod.validate: an enabled `helm test` pod as it will be rendered
-(common-lib.pod.validate over common-lib.testpod.podInput), its image above all.
+common-lib.testpod.validate: an enabled `helm test` pod. Its image is the one part the
+values choose; the rest of the pod (restricted security, fixed resources, the command
+against the Service) is written by common-lib.testpod.podInput, so checking it on every
+render would only cost time: the invariants and the admission tests cover it instead.
 Input: the scope (dict "context" $ "app" $app)
 Usage:
   {{ include "common-lib.testpod.validate" (dict "context" $ "app" .Values) }}
 */}}
 {{- define "common-lib.testpod.validate" -}}
-{{- $tests := .app.tests -}}
+{{- $tests := .app.tests | default dict -}}
 {{- if $tests.enabled }}
-{{- $in := dict }}
-{{- $_ := include "common-lib.testpod.podInput" (dict "context" .context "app" .app "out" $in) }}
-{{- include "common-lib.pod.validate" $in | nindent 0 }}
+{{- include "common-lib.images.validate" (dict "key" "tests.image" "image" $tests.image) | nindent 0 }}
 {{- end }}
 {{- end -}}
