@@ -140,6 +140,23 @@ def test_refused_by_helm(corpus_file: AdversarialFile, helm_version: HelmVersion
                 f"{fragment!r} must start a problem line `  - {fragment} ...`:\n{stderr}")
 
 
+@pytest.mark.parametrize("pod_key", ["podSecurityContext", "containerSecurityContext"])
+def test_apparmor_field_needs_kubernetes_1_30(pod_key: str, helm_version: HelmVersion):
+    """The appArmorProfile field exists from Kubernetes 1.30; the chart supports 1.29, where
+    the API server would drop it silently. The rule compares the version only when the
+    field is set, so the accepted file must render on 1.30 and be refused on 1.29."""
+    field = [f"{pod_key}.appArmorProfile.type=RuntimeDefault"]
+    minimal = STANDARD_APP / "ci" / "minimal-values.yaml"
+    rendered = render_chart(STANDARD_APP, helm_version, values_files=[minimal], set_values=field,
+                            kube_version="1.30.0")
+    assert rendered.one("Deployment")
+    with pytest.raises(HelmError) as refused:
+        render_chart(STANDARD_APP, helm_version, values_files=[minimal], set_values=field,
+                     kube_version="1.29.0")
+    assert (f"  - {pod_key}.appArmorProfile: needs Kubernetes 1.30 or later (got Kubernetes v1.29.0)"
+            in refused.value.stderr), refused.value.stderr
+
+
 # --- accepted ---------------------------------------------------------------------------
 
 
