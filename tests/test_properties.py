@@ -51,7 +51,7 @@ from tests.support.values import as_helm_validates
 
 SCHEMA: dict = json.loads((STANDARD_APP / "values.schema.json").read_text(encoding="utf-8"))
 DEFINITIONS: dict = SCHEMA.get("definitions", {})
-VALIDATOR = jsonschema.Draft7Validator(SCHEMA)
+VALIDATOR = jsonschema.validators.validator_for(SCHEMA)(SCHEMA)
 DEFAULTS: dict = yaml.safe_load((STANDARD_APP / "values.yaml").read_text(encoding="utf-8"))
 
 # Hypothesis keeps its caches (and, locally, the failing examples) in .cache/, not in a

@@ -71,9 +71,54 @@ def _values_of(corpus_file: CorpusFile) -> dict:
     return coalesce(chart_defaults(), yaml.safe_load(corpus_file.path.read_text(encoding="utf-8")) or {})
 
 
-def test_schema_is_valid_draft7():
-    # (self-containment, i.e. no remote $ref, is a hygiene rule: tests/test_hygiene.py)
-    jsonschema.Draft7Validator.check_schema(chart_schema())
+# Every keyword draft-04 defines. A later keyword (const, contains, propertyNames, if/then/
+# else, a numeric exclusiveMinimum) would be ignored by every draft-04 validator, Helm's
+# included: a guard that silently does nothing.
+DRAFT4_KEYWORDS = {
+    "$schema", "id", "$ref", "title", "description", "default", "definitions",
+    "type", "enum", "allOf", "anyOf", "oneOf", "not",
+    "properties", "patternProperties", "additionalProperties", "required",
+    "minProperties", "maxProperties", "dependencies",
+    "items", "additionalItems", "minItems", "maxItems", "uniqueItems",
+    "minLength", "maxLength", "pattern", "format",
+    "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf",
+}
+
+
+def _keywords(node, path="#"):
+    """(path, keyword) of every keyword in a schema, not descending into the names of
+    properties, patternProperties and definitions."""
+    if isinstance(node, list):
+        for i, item in enumerate(node):
+            yield from _keywords(item, f"{path}/{i}")
+        return
+    if not isinstance(node, dict):
+        return
+    for keyword, value in node.items():
+        yield path, keyword
+        if keyword in ("properties", "patternProperties", "definitions"):
+            for name, sub in value.items():
+                yield from _keywords(sub, f"{path}/{keyword}/{name}")
+        elif keyword in ("items", "additionalProperties", "additionalItems", "not", "allOf", "anyOf", "oneOf"):
+            yield from _keywords(value, f"{path}/{keyword}")
+
+
+def test_schema_is_valid_draft4():
+    """values.schema.json declares draft-04, the oldest draft with every keyword it uses:
+    Helm's schema compiler walks each subschema once per keyword of the declared draft, so
+    draft-04 costs the least on every render (docs/performance.md has the numbers).
+    (Self-containment, i.e. no remote $ref, is a hygiene rule: tests/test_hygiene.py.)"""
+    schema = chart_schema()
+    assert jsonschema.validators.validator_for(schema, default=None) is jsonschema.Draft4Validator, schema.get("$schema")
+    jsonschema.Draft4Validator.check_schema(schema)
+    unknown = [f"{path}: {keyword}" for path, keyword in _keywords(schema) if keyword not in DRAFT4_KEYWORDS]
+    assert not unknown, f"keywords draft-04 does not have (validators would ignore them): {unknown}"
+
+
+def test_draft4_keyword_check_can_fail():
+    schema = {"properties": {"port": {"type": "integer", "const": 8080}, "tags": {"items": {"contains": {}}}}}
+    found = {keyword for _, keyword in _keywords(schema) if keyword not in DRAFT4_KEYWORDS}
+    assert found == {"const", "contains"}
 
 
 def test_corpus_covers_every_category():

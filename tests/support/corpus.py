@@ -57,7 +57,8 @@ def _escape(part: object) -> str:
 def schema_errors(values: dict) -> list[str]:
     """Every jsonschema error, as "at '/key/path': message" (Helm's format: a JSON pointer,
     so `/` in a key is `~1` and `~` is `~0`)."""
-    validator = jsonschema.Draft7Validator(chart_schema())
+    schema = chart_schema()
+    validator = jsonschema.validators.validator_for(schema)(schema)
     return sorted(
         f"at '{''.join(f'/{_escape(p)}' for p in error.absolute_path)}': {error.message}"
         for error in validator.iter_errors(values)
