@@ -29,14 +29,15 @@ prometheus.io/path: {{ .app.metrics.path | quote }}
 {{- end -}}
 
 {{/*
-common-lib.metrics.containerPort: the extra `metrics` container port, as a one-item list,
-when metrics are served on a port of their own; nothing otherwise.
+common-lib.metrics.containerPort: the `metrics` container port, as a one-item list, when
+metrics are served on a port of their own, or by a worker (which has no `http` port);
+nothing otherwise.
 Input: the scope (dict "context" $ "app" $app)
 Usage:
   {{- include "common-lib.metrics.containerPort" (dict "context" $ "app" .Values) | nindent 12 }}
 */}}
 {{- define "common-lib.metrics.containerPort" -}}
-{{- if and .app.metrics.enabled (ne (include "common-lib.metrics.port" .) (toString .app.containerPort)) -}}
+{{- if and .app.metrics.enabled (or (eq (toString .app.shape) "worker") (ne (include "common-lib.metrics.port" .) (toString .app.containerPort))) -}}
 - name: metrics
   containerPort: {{ include "common-lib.metrics.port" . }}
   protocol: TCP

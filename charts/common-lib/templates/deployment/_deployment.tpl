@@ -49,8 +49,8 @@ Usage:
 {{/*
 common-lib.deployment.podInput: fills `out` with the input of common-lib.pod.template for
 the App's pods (the same input builds and validates them): frozen labels; checksum and
-scrape annotations; the app container (the named port `http`, and `metrics` when it is
-separate; env; the ConfigMap and the ExternalSecret's Secret through envFrom; probes;
+scrape annotations; the app container (the named port `http` unless the App is a
+worker, and `metrics` when it is separate; env; the ConfigMap and the ExternalSecret's Secret through envFrom; probes;
 resources; security; /tmp); the sidecars, those with `restartPolicy: Always` as native
 sidecars (init containers that outlive the app); the App's scheduling and volumes. Every
 Container and the Pod carry `keys`: the values key each field came from.
@@ -79,7 +79,10 @@ Usage:
   "volumes" $app.extraVolumes
   "keys" (dict "securityContext" "podSecurityContext" "volumes" "extraVolumes" "annotations" "podAnnotations" "priorityClassName" "priorityClassName")
 -}}
-{{- $ports := list (dict "name" "http" "containerPort" $app.containerPort "protocol" "TCP") -}}
+{{- $ports := list -}}
+{{- if ne (toString $app.shape) "worker" -}}
+{{- $ports = list (dict "name" "http" "containerPort" $app.containerPort "protocol" "TCP") -}}
+{{- end -}}
 {{- $ports = concat $ports (include "common-lib.metrics.containerPort" $scope | fromYamlArray) -}}
 {{- $envFrom := list -}}
 {{- if $app.config -}}

@@ -1,7 +1,8 @@
 {{/*
 common-lib.deployment.validate: the App's pods as they will be rendered
 (common-lib.pod.validate over common-lib.deployment.podInput: security floor, images,
-resources, env, volumes, mounts, ports, sidecars); a listen port; the Pod Security
+resources, env, volumes, mounts, ports, sidecars); a listen port; the probes for the shape
+(common-lib.probes.validate); the Pod Security
 switch (baseline needs a reason); label and annotation maps; scheduling. One line per
 problem (common-lib.validate.app runs it).
 Input: the scope (dict "context" $ "app" $app)
@@ -24,6 +25,7 @@ podSecurity.reason: is required with level baseline (got {{ ($app.podSecurity | 
 {{- include "common-lib.metadata.validate" (dict "key" $key "values" (get $app $key) "kind" (ternary "annotations" "labels" (eq $key "podAnnotations"))) | nindent 0 }}
 {{- end }}
 {{- include "common-lib.scheduling.validate" . | nindent 0 }}
+{{- include "common-lib.probes.validate" . | nindent 0 }}
 {{- if semverCompare "<1.30.0-0" .context.Capabilities.KubeVersion.Version }}
 {{- range $key, $ctx := dict "podSecurityContext" $app.podSecurityContext "containerSecurityContext" $app.containerSecurityContext }}
 {{- if and (kindIs "map" $ctx) (get $ctx "appArmorProfile") }}

@@ -1,5 +1,5 @@
 {{/*
-common-lib.ingress.validate: an enabled Ingress has at least one rule; each host is a DNS
+common-lib.ingress.validate: an enabled Ingress belongs to a web service and has at least one rule; each host is a DNS
 name (a wildcard `*.example.com` is fine, an IP address is not) or empty for every host;
 Prefix and Exact paths are clean absolute paths (no "//", "/./", "/../" or encoded "/");
 no reserved annotation keys, and no ingress-nginx `*-snippet` annotations: a snippet is
@@ -12,7 +12,9 @@ Usage:
 */}}
 {{- define "common-lib.ingress.validate" -}}
 {{- $ingress := .app.ingress -}}
-{{- if and $ingress.enabled (not $ingress.hosts) }}
+{{- if and $ingress.enabled (eq (toString .app.shape) "worker") }}
+ingress.enabled: a worker (shape: worker) has no Service to route to (got true); set ingress.enabled: false, or shape: web
+{{- else if and $ingress.enabled (not $ingress.hosts) }}
 ingress.hosts: needs at least one host when ingress.enabled is true (got []); e.g. [{host: orders.example.com}]
 {{- end }}
 {{- range $i, $rule := $ingress.hosts | default list }}

@@ -1,7 +1,8 @@
 {{/*
 common-lib.networkpolicy: covers every pod of the release and admits ingress only on the
 declared ports (the container port, and the metrics port when it is separate), from the
-App's `networkPolicy.from` peers or, when that is empty, from any source. The migration
+App's `networkPolicy.from` peers or, when that is empty, from any source. A worker
+admits only its metrics port, or nothing without metrics. The migration
 and test pods declare no ports, so nothing reaches them. Egress is not restricted.
 Input: (dict "context" $ "app" $app "overrides" {..})
 Usage:
@@ -29,16 +30,24 @@ spec:
     matchLabels: {{- omit $release "app.kubernetes.io/component" | toYaml | nindent 6 }}
   policyTypes:
     - Ingress
+  {{- $web := ne (toString .app.shape) "worker" }}
+  {{- $metrics := include "common-lib.metrics.containerPort" . }}
+  {{- if or $web $metrics }}
   ingress:
     - ports:
+        {{- if $web }}
         - port: http
           protocol: TCP
-        {{- if include "common-lib.metrics.containerPort" . }}
+        {{- end }}
+        {{- if $metrics }}
         - port: metrics
           protocol: TCP
         {{- end }}
       {{- with .app.networkPolicy.from }}
       from: {{- toYaml . | nindent 8 }}
       {{- end }}
+  {{- else }}
+  ingress: []
+  {{- end }}
 {{- end }}
 {{- end -}}

@@ -1,7 +1,7 @@
 {{/*
 common-lib.service: the Service in front of the app pods: the App's `service.port`
 forwards to the container's named port `http` (and `metrics` when metrics have a port
-of their own).
+of their own). A worker (`shape: worker`) has none.
 Input: (dict "context" $ "app" $app "overrides" {..})
 Usage:
   {{- include "common-lib.service" (dict "context" . "app" .Values) | nindent 0 }}
@@ -11,6 +11,7 @@ Usage:
 {{- end -}}
 
 {{- define "common-lib.service.base" -}}
+{{- if ne (toString .app.shape) "worker" -}}
 {{- $scope := dict "context" .context "app" .app "component" "app" -}}
 apiVersion: v1
 kind: Service
@@ -35,4 +36,5 @@ spec:
       targetPort: metrics
       protocol: TCP
     {{- end }}
+{{- end }}
 {{- end -}}

@@ -1,10 +1,15 @@
 {{/*
-common-lib.servicemonitor.validate: no reserved or invalid keys in the ServiceMonitor's
-extra labels.
+common-lib.servicemonitor.validate: a ServiceMonitor belongs to a web service (it selects
+a Service; a worker is scraped through the prometheus.io pod annotations); no reserved or
+invalid keys in its extra labels.
 Input: the scope (dict "context" $ "app" $app)
 Usage:
   {{ include "common-lib.servicemonitor.validate" (dict "context" $ "app" .Values) }}
 */}}
 {{- define "common-lib.servicemonitor.validate" -}}
-{{- include "common-lib.metadata.validate" (dict "key" "metrics.serviceMonitor.labels" "values" ((.app.metrics | default dict).serviceMonitor | default dict).labels "kind" "labels") | nindent 0 }}
+{{- $monitor := (.app.metrics | default dict).serviceMonitor | default dict -}}
+{{- if and $monitor.enabled (eq (toString .app.shape) "worker") }}
+metrics.serviceMonitor.enabled: a worker (shape: worker) has no Service to select (got true); set it to false: metrics.enabled alone adds the prometheus.io scrape annotations
+{{- end }}
+{{- include "common-lib.metadata.validate" (dict "key" "metrics.serviceMonitor.labels" "values" $monitor.labels "kind" "labels") | nindent 0 }}
 {{- end -}}

@@ -1,6 +1,7 @@
 {{/*
 common-lib.testpod: the `helm test` pod: it requests the readiness path through the
-Service (or opens a TCP connection when probes are tcp) and exits non-zero on failure.
+Service (or opens a TCP connection when probes are not http) and exits non-zero on
+failure. A worker has no Service, so it has no test pod.
 It is a hook with a delete policy, runs restricted through the same pod and container
 spec as the app, and is the one place a UID is set (65534, "nobody"), because the busybox
 image runs as root by default. Its public image needs none of the App's pull secrets.
@@ -14,7 +15,7 @@ Usage:
 
 {{- define "common-lib.testpod.base" -}}
 {{- $app := .app -}}
-{{- if $app.tests.enabled }}
+{{- if and $app.tests.enabled (ne (toString $app.shape) "worker") }}
 {{- $in := dict }}
 {{- $_ := include "common-lib.testpod.podInput" (dict "context" .context "app" $app "out" $in) }}
 apiVersion: v1
@@ -32,7 +33,7 @@ spec: {{- include "common-lib.pod.spec" $in | trim | nindent 2 }}
 
 {{/*
 common-lib.testpod.podInput: fills `out` with the input of common-lib.pod.spec for the
-test pod (the same input builds and validates it): wget (or nc for tcp probes) against
+test pod (the same input builds and validates it): wget (or nc unless probes are http) against
 the Service, as UID 65534, with small fixed resources.
 Input: (dict "context" $ "app" $app "out" $emptyDict)
 Usage:
@@ -42,7 +43,7 @@ Usage:
 {{- $app := .app -}}
 {{- $service := include "common-lib.names.fullname" . -}}
 {{- $command := list "wget" "-q" "-O" "/dev/null" "-T" "5" (printf "http://%s:%v%s" $service $app.service.port $app.probes.readiness.path) -}}
-{{- if eq (toString $app.probes.type) "tcp" -}}
+{{- if ne (toString $app.probes.type) "http" -}}
 {{- $command = list "nc" "-z" "-w" "5" $service (toString $app.service.port) -}}
 {{- end -}}
 {{- $pod := dict
