@@ -45,7 +45,7 @@ from chart_harness.yamlio import load_manifest
 CORPUS_DIR = ROOT / "tests" / "adversarial-corpus"
 CORPUS = load_adversarial_corpus(CORPUS_DIR)
 CLASSES = ("floor-", "floor-accepted-", "hook-", "reserved-", "merged-", "passthrough-",
-           "data-", "image-", "null-", "accept-", "names-")
+           "data-", "image-", "null-", "accept-", "names-", "shape-", "shape-accepted-")
 MIN_FILES = 80
 
 REFUSED = [f for f in CORPUS if f.outcome == "refused"]
