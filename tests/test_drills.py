@@ -224,6 +224,29 @@ def test_install(drill: Drill) -> None:
     assert drill.events("Scheduled") and not drill.events("FailedCreate"), drill.events_text()
 
 
+def test_install_worker(drill: Drill) -> None:
+    """install --wait of a worker (ci/worker-values.yaml's shape): its pods run with exec
+    probes, and the release has no Service, no test pod, and a NetworkPolicy that admits
+    only the metrics port."""
+    worker = yaml.safe_load((STANDARD_APP / "ci" / "worker-values.yaml").read_text(encoding="utf-8"))
+    drill.install({key: worker[key] for key in ("shape", "probes", "metrics")})
+
+    deployment = drill.deployment()
+    assert is_ready(deployment), f"--wait returned before the Deployment was ready: {deployment['status']}"
+    container = deployment["spec"]["template"]["spec"]["containers"][0]
+    assert [p["name"] for p in container["ports"]] == ["metrics"]
+    assert container["livenessProbe"]["exec"]["command"] == worker["probes"]["command"]
+    pods = drill.api.list("v1", "Pod", drill.namespace, "app.kubernetes.io/component=app")
+    assert len(pods) == 2 and all(p["status"]["phase"] == "Running" for p in pods)
+    assert drill.api.list("v1", "Service", drill.namespace) == []
+    [policy] = drill.api.list("networking.k8s.io/v1", "NetworkPolicy", drill.namespace)
+    assert policy["spec"]["ingress"] == [{"ports": [{"port": "metrics", "protocol": "TCP"}]}]
+
+    test = drill.helm_run("test", RELEASE)
+    assert TEST_POD not in test.stdout, test.stdout
+    assert drill.api.get_or_none("v1", "Pod", TEST_POD, drill.namespace) is None
+
+
 # --------------------------------------------------------------------------- upgrade + hook
 
 
