@@ -17,7 +17,7 @@ Usage:
 {{ $key }}: must be a volume, a map with a name and one source (got {{ $v | toJson }})
 {{- else }}
 {{- $name := toString $v.name }}
-{{- if not (regexMatch "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$" $name) }}
+{{- if not (and (le (len $name) 63) (regexMatch "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$" $name)) }}
 {{ $key }}.name: must be a DNS-1123 label of at most 63 characters (got {{ $v.name | toJson }}); e.g. data
 {{- else if has $name ($.reserved | default list) }}
 {{ $key }}.name: {{ $name | quote }} is the chart's own volume (got {{ $name | quote }}); choose another name
