@@ -22,11 +22,13 @@ Usage:
 {{- include "common-lib.container.validateEnv" . | nindent 0 }}
 {{- include "common-lib.container.validateMounts" . | nindent 0 }}
 {{- range $field, $type := dict "livenessProbe" "Probe" "readinessProbe" "Probe" "startupProbe" "Probe" "lifecycle" "Lifecycle" }}
-{{- with get $c $field }}
-{{- include "common-lib.fields.check" (dict "context" $.context "key" (get $keys $field) "value" . "type" $type) | nindent 0 }}
-{{- include "common-lib.floor.handlerHosts" (dict "key" (get $keys $field) "value" .) | nindent 0 }}
-{{- if kindIs "map" . }}
-{{- include "common-lib.container.validateHandlers" (dict "key" (get $keys $field) "field" $field "value" .) | nindent 0 }}
+{{- /* An empty map is checked too: a probe {} has no handler. */}}
+{{- $v := index $c $field }}
+{{- if not (kindIs "invalid" $v) }}
+{{- include "common-lib.fields.check" (dict "context" $.context "key" (get $keys $field) "value" $v "type" $type) | nindent 0 }}
+{{- include "common-lib.floor.handlerHosts" (dict "key" (get $keys $field) "value" $v) | nindent 0 }}
+{{- if kindIs "map" $v }}
+{{- include "common-lib.container.validateHandlers" (dict "key" (get $keys $field) "field" $field "value" $v) | nindent 0 }}
 {{- end }}
 {{- end }}
 {{- end }}
