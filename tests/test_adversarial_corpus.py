@@ -157,6 +157,38 @@ def test_apparmor_field_needs_kubernetes_1_30(pod_key: str, helm_version: HelmVe
             in refused.value.stderr), refused.value.stderr
 
 
+def test_sidecar_apparmor_field_needs_kubernetes_1_30(helm_version: HelmVersion):
+    """The same version rule covers each sidecar's own security context."""
+    field = ["sidecars[0].securityContext.appArmorProfile.type=RuntimeDefault"]
+    sleep = CORPUS_DIR / "accept-sidecar-probes-and-prestop-sleep.yaml"
+    rendered = render_chart(STANDARD_APP, helm_version, values_files=[sleep], set_values=field,
+                            kube_version="1.30.0")
+    assert rendered.one("Deployment")
+    with pytest.raises(HelmError) as refused:
+        render_chart(STANDARD_APP, helm_version, values_files=[sleep], set_values=field,
+                     kube_version="1.29.0")
+    assert ("  - sidecars[0].securityContext.appArmorProfile: needs Kubernetes 1.30 or later "
+            "(got Kubernetes v1.29.0)" in refused.value.stderr), refused.value.stderr
+
+
+def test_prestop_sleep_needs_kubernetes_1_30(helm_version: HelmVersion):
+    """The sleep lifecycle action exists from Kubernetes 1.30 (alpha and off in 1.29): a
+    sidecar's preStop sleep renders on 1.30 and is refused on 1.29, while the app's own
+    drain hook falls back to exec there."""
+    sleep = CORPUS_DIR / "accept-sidecar-probes-and-prestop-sleep.yaml"
+    rendered = render_chart(STANDARD_APP, helm_version, values_files=[sleep], kube_version="1.30.0")
+    containers = rendered.one("Deployment")["spec"]["template"]["spec"]["containers"]
+    assert [c["lifecycle"]["preStop"] for c in containers] == [{"sleep": {"seconds": 5}}] * 2
+    with pytest.raises(HelmError) as refused:
+        render_chart(STANDARD_APP, helm_version, values_files=[sleep], kube_version="1.29.0")
+    assert ("  - sidecars[0].lifecycle.preStop.sleep: needs Kubernetes 1.30 or later "
+            "(got Kubernetes v1.29.0)" in refused.value.stderr), refused.value.stderr
+    minimal = STANDARD_APP / "ci" / "minimal-values.yaml"
+    old = render_chart(STANDARD_APP, helm_version, values_files=[minimal], kube_version="1.29.0")
+    [app] = old.one("Deployment")["spec"]["template"]["spec"]["containers"]
+    assert app["lifecycle"] == {"preStop": {"exec": {"command": ["sleep", "5"]}}}
+
+
 # --- accepted ---------------------------------------------------------------------------
 
 

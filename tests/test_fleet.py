@@ -72,6 +72,13 @@ def user_values(service: fleet.Service) -> dict:
     return merged
 
 
+CHECKSUM = 'spec.template.metadata.annotations["checksum/config"]'
+# Defaults added since 1.0.0 that every app container gets.
+NEW_DEFAULTS = ("spec.template.spec.containers[app].lifecycle",
+                "spec.template.spec.containers[app].resources.limits.ephemeral-storage",
+                "spec.template.spec.containers[app].resources.requests.ephemeral-storage")
+
+
 def _names(services: list[fleet.Service], keep) -> set[str]:
     return {s.name for s in services if keep(user_values(s))}
 
@@ -238,11 +245,18 @@ def test_unchanged_chart_reports_the_fleet_unchanged(chart_copy_at_previous: Pat
     version, against the previous release."""
     report = _report(chart_copy_at_previous, previous, helm4, subset)
     assert not report.problems(), report.markdown()
-    # The only change since 1.0.0 that the fleet feels: checksum/config is a hash of the
-    # config as JSON now, so every service with config restarts once.
+    # The changes since 1.0.0 that the fleet feels: checksum/config is a hash of the config
+    # as JSON now (every service with config), and two new defaults give every app
+    # container a preStop drain and ephemeral-storage requests and limits, so every
+    # service restarts once.
+    everyone = {s.name for s in subset}
     with_config = _names(subset, lambda v: v.get("config"))
-    assert set(report.services(fleet.RESTART)) == with_config, report.markdown()
-    assert set(report.services(fleet.UNCHANGED)) == {s.name for s in subset} - with_config
+    assert 0 < len(with_config) < len(subset)
+    assert _group(report, "Deployment", CHECKSUM) == with_config, report.markdown()
+    for path in NEW_DEFAULTS:
+        assert _group(report, "Deployment", path) == everyone, (path, report.markdown())
+    assert set(report.services(fleet.RESTART)) == everyone, report.markdown()
+    assert set(report.services(fleet.UNCHANGED)) == set()
 
 
 def test_version_bump_changes_only_the_chart_label(subset, previous, helm4) -> None:
@@ -250,11 +264,9 @@ def test_version_bump_changes_only_the_chart_label(subset, previous, helm4) -> N
     change every object shows."""
     report = _report(STANDARD_APP, previous, helm4, subset)
     assert not report.problems(), report.markdown()
-    with_config = _names(subset, lambda v: v.get("config"))
-    assert set(report.services(fleet.RESTART)) == with_config, report.markdown()
-    assert set(report.services(fleet.CHANGED)) == {s.name for s in subset} - with_config, report.markdown()
-    fields = {group.path for group in report.groups()}
-    assert fields == {'metadata.labels["helm.sh/chart"]', 'spec.template.metadata.annotations["checksum/config"]'}, fields
+    assert set(report.services(fleet.RESTART)) == {s.name for s in subset}, report.markdown()
+    fields = {group.path for group in report.groups() if group.kind != "Job"}
+    assert fields == {'metadata.labels["helm.sh/chart"]', CHECKSUM, *NEW_DEFAULTS}, fields
 
 
 @pytest.mark.parametrize(
@@ -289,12 +301,12 @@ def test_pod_annotation_change_predicts_a_restart_for_exactly_those_services(cha
          'prometheus.io/scrape: "true"\n', 'prometheus.io/scrape: "true"\nprometheus.io/scheme: "http"\n')
     report = _report(chart_copy_at_previous, previous, helm4, subset)
     with_metrics = _names(subset, lambda v: v.get("metrics", {}).get("enabled", True))
-    with_config = _names(subset, lambda v: v.get("config"))  # they restart anyway (see above)
     assert 0 < len(with_metrics) < len(subset)
     path = 'spec.template.metadata.annotations["prometheus.io/scheme"]'
     assert _group(report, "Deployment", path) == with_metrics, report.markdown()
-    assert set(report.services(fleet.RESTART)) == with_metrics | with_config
-    assert set(report.services(fleet.UNCHANGED)) == {s.name for s in subset} - with_metrics - with_config
+    for impact in report.impacts:  # every service restarts anyway (see above); only some for this
+        touched = any(c.path == path for c in impact.changes)
+        assert touched == (impact.service.name in with_metrics), impact.as_json()
 
 
 def test_selector_change_is_a_break_for_every_service(chart_copy_at_previous: Path, subset, previous, helm4) -> None:

@@ -6,9 +6,9 @@ fallback (common-lib.resources.validate); its ports, env and mounts; pass-throug
 and lifecycle against the Kubernetes API. Messages name the values key each field came
 from: the Container's `keys` (field -> key path).
 The security floor runs when `check` (the container or its pod overrides a default).
-Input: (dict "context" $ "container" Container "pod" $mergedPodSecurityContext "check" true "level" "restricted" "volumes" (list "tmp" "data"))
+Input: (dict "context" $ "container" Container "pod" $mergedPodSecurityContext "check" true "level" "restricted" "volumes" (list "tmp" "data") "grace" 30)
 Usage:
-  {{ include "common-lib.container.validate" (dict "context" $ "container" $c "pod" $podCtx "check" true "level" "restricted" "volumes" $names) }}
+  {{ include "common-lib.container.validate" (dict "context" $ "container" $c "pod" $podCtx "check" true "level" "restricted" "volumes" $names "grace" 30) }}
 */}}
 {{- define "common-lib.container.validate" -}}
 {{- $c := .container -}}
@@ -28,7 +28,7 @@ Usage:
 {{- include "common-lib.fields.check" (dict "context" $.context "key" (get $keys $field) "value" $v "type" $type) | nindent 0 }}
 {{- include "common-lib.floor.handlerHosts" (dict "key" (get $keys $field) "value" $v) | nindent 0 }}
 {{- if kindIs "map" $v }}
-{{- include "common-lib.container.validateHandlers" (dict "key" (get $keys $field) "field" $field "value" $v) | nindent 0 }}
+{{- include "common-lib.container.validateHandlers" (dict "context" $.context "grace" $.grace "key" (get $keys $field) "field" $field "value" $v) | nindent 0 }}
 {{- end }}
 {{- end }}
 {{- end }}

@@ -2,10 +2,11 @@
 common-lib.container.validateHandlers: one line per probe or lifecycle hook given in
 values that the API server would refuse: a probe names exactly one of exec, httpGet,
 tcpSocket and grpc (liveness and startup probes with successThreshold 1); a postStart or
-preStop hook exactly one of exec, httpGet, tcpSocket and sleep.
-Input: (dict "key" "sidecars[0].livenessProbe" "field" "livenessProbe" "value" {..})
+preStop hook exactly one of exec, httpGet, tcpSocket and sleep (sleep from Kubernetes 1.30,
+for at most the pod's `grace` seconds, 30 when unset).
+Input: (dict "context" $ "grace" 30 "key" "sidecars[0].livenessProbe" "field" "livenessProbe" "value" {..})
 Usage:
-  {{ include "common-lib.container.validateHandlers" (dict "key" $key "field" "lifecycle" "value" $c.lifecycle) }}
+  {{ include "common-lib.container.validateHandlers" (dict "context" $ "key" $key "field" "lifecycle" "value" $c.lifecycle) }}
 */}}
 {{- define "common-lib.container.validateHandlers" -}}
 {{- $handlers := dict -}}
@@ -23,6 +24,10 @@ Usage:
 {{- $set := keys (pick (ternary $handler dict (kindIs "map" $handler)) "exec" "httpGet" "tcpSocket" "grpc" "sleep") | sortAlpha }}
 {{- if ne (len $set) 1 }}
 {{ $key }}: needs exactly one handler (got {{ $set | toJson }}); one of {{ join ", " $kinds }}
+{{- else if and (has "sleep" $set) $.context (semverCompare "<1.30.0-0" $.context.Capabilities.KubeVersion.Version) }}
+{{ $key }}.sleep: needs Kubernetes 1.30 or later (got Kubernetes {{ $.context.Capabilities.KubeVersion.Version }}); use exec with a sleep command the image has, e.g. {exec: {command: [sleep, "5"]}}
+{{- else if and (has "sleep" $set) (kindIs "map" $handler.sleep) (gt (float64 ($handler.sleep.seconds | default 0)) (float64 (ternary 30 $.grace (kindIs "invalid" $.grace)))) }}
+{{ $key }}.sleep.seconds: must be at most terminationGracePeriodSeconds (got {{ $handler.sleep.seconds | toJson }}, terminationGracePeriodSeconds {{ ternary 30 $.grace (kindIs "invalid" $.grace) }}); the kubelet kills the container when the grace period ends
 {{- end }}
 {{- end }}
 {{- end -}}

@@ -51,7 +51,8 @@ common-lib.deployment.podInput: fills `out` with the input of common-lib.pod.tem
 the App's pods (the same input builds and validates them): frozen labels; checksum and
 scrape annotations; the app container (the named port `http` unless the App is a
 worker, and `metrics` when it is separate; env; the ConfigMap and the ExternalSecret's Secret through envFrom; probes;
-resources; security; /tmp); the sidecars, those with `restartPolicy: Always` as native
+the preStop drain (common-lib.shutdown.lifecycle) unless the App is a worker; resources;
+security; /tmp); the sidecars, those with `restartPolicy: Always` as native
 sidecars (init containers that outlive the app); the App's scheduling and volumes. Every
 Container and the Pod carry `keys`: the values key each field came from.
 Input: (dict "context" $ "app" $app "out" $emptyDict)
@@ -108,6 +109,11 @@ Usage:
   "volumeMounts" $app.extraVolumeMounts
   "keys" (dict "name" "app" "image" "image" "securityContext" "containerSecurityContext" "resources" "resources" "env" "env" "secretEnv" "secretEnv" "volumeMounts" "extraVolumeMounts")
 -}}
+{{- if ne (toString $app.shape) "worker" -}}
+{{- with include "common-lib.shutdown.lifecycle" (dict "context" .context "seconds" ($app.drainSeconds | default 0)) | fromYaml -}}
+{{- $_ := set $main "lifecycle" . -}}
+{{- end -}}
+{{- end -}}
 {{- $containers := list $main -}}
 {{- $initContainers := list -}}
 {{- range $i, $sidecar := $app.sidecars | default list -}}

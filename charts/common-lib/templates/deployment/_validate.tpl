@@ -2,7 +2,8 @@
 common-lib.deployment.validate: the App's pods as they will be rendered
 (common-lib.pod.validate over common-lib.deployment.podInput: security floor, images,
 resources, env, volumes, mounts, ports, sidecars); a listen port; the probes for the shape
-(common-lib.probes.validate); the Pod Security
+(common-lib.probes.validate); a grace period that outlasts the drain
+(common-lib.shutdown.validate); the Pod Security
 switch (baseline needs a reason); label and annotation maps; scheduling. One line per
 problem (common-lib.validate.app runs it).
 Input: the scope (dict "context" $ "app" $app)
@@ -26,8 +27,13 @@ podSecurity.reason: is required with level baseline (got {{ ($app.podSecurity | 
 {{- end }}
 {{- include "common-lib.scheduling.validate" . | nindent 0 }}
 {{- include "common-lib.probes.validate" . | nindent 0 }}
+{{- if ne (toString $app.shape) "worker" }}
+{{- include "common-lib.shutdown.validate" (dict "drainSeconds" $app.drainSeconds "terminationGracePeriodSeconds" $app.terminationGracePeriodSeconds) | nindent 0 }}
+{{- end }}
 {{- if semverCompare "<1.30.0-0" .context.Capabilities.KubeVersion.Version }}
-{{- range $key, $ctx := dict "podSecurityContext" $app.podSecurityContext "containerSecurityContext" $app.containerSecurityContext }}
+{{- $contexts := dict "podSecurityContext" $app.podSecurityContext "containerSecurityContext" $app.containerSecurityContext }}
+{{- range $i, $sidecar := $app.sidecars | default list }}{{ if kindIs "map" $sidecar }}{{ $_ := set $contexts (printf "sidecars[%d].securityContext" $i) $sidecar.securityContext }}{{ end }}{{ end }}
+{{- range $key, $ctx := $contexts }}
 {{- if and (kindIs "map" $ctx) (get $ctx "appArmorProfile") }}
 {{ $key }}.appArmorProfile: needs Kubernetes 1.30 or later (got Kubernetes {{ $.context.Capabilities.KubeVersion.Version }}); remove it there: the runtime's default AppArmor profile already applies
 {{- end }}

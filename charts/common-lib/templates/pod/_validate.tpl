@@ -41,11 +41,31 @@ Usage:
 {{- $_ := set $ports (printf "%s=%s" $field $value) (ternary (printf "%s[%d]" ($c.keys.ports | default "") $i) (printf "the chart's %s port" (toString $port.name)) (not (empty $c.keys.ports))) }}
 {{- end }}
 {{- end }}
-{{- include "common-lib.container.validate" (dict "context" $.context "container" $c "pod" $podCtx "check" (or $pod.securityContext $c.securityContext) "level" $level "volumes" $volumes) | nindent 0 }}
+{{- include "common-lib.container.validate" (dict "context" $.context "container" $c "pod" $podCtx "check" (or $pod.securityContext $c.securityContext) "level" $level "volumes" $volumes "grace" $pod.terminationGracePeriodSeconds) | nindent 0 }}
 {{- end }}
+{{- include "common-lib.pod.validateTmp" . | nindent 0 }}
 {{- range $c := .containers }}
 {{- if $c.restartPolicy }}
 {{ $c.keys.restartPolicy }}: only an init container can have a restartPolicy (got {{ $c.restartPolicy | quote }}); a native sidecar is an init container with restartPolicy Always
+{{- end }}
+{{- end }}
+{{- end -}}
+
+{{/*
+common-lib.pod.validateTmp: the /tmp emptyDir fits in the ephemeral-storage limit of each
+container that mounts it (its own resources, or the fallback): the kubelet counts /tmp in
+the pod's ephemeral storage and evicts the pod at the limit, before /tmp is full.
+Input: the input of common-lib.pod.template
+Usage:
+  {{ include "common-lib.pod.validateTmp" $in }}
+*/}}
+{{- define "common-lib.pod.validateTmp" -}}
+{{- $size := (.pod | default dict).tmpSizeLimit -}}
+{{- range $c := concat (.initContainers | default list) .containers }}
+{{- $key := ternary $c.keys.resources ($c.keys.fallbackResources | default $c.keys.resources) (not (empty $c.resources)) }}
+{{- $limit := index (($c.resources | default $c.fallbackResources | default dict).limits | default dict) "ephemeral-storage" }}
+{{- if and $c.tmp $size $limit (gt (float64 (include "common-lib.resources.quantity" $size)) (float64 (include "common-lib.resources.quantity" $limit))) }}
+tmpSizeLimit: is above {{ $key }}.limits.ephemeral-storage (got {{ include "common-lib.util.string" $size }}, limit {{ include "common-lib.util.string" $limit }}); /tmp counts in the pod's ephemeral storage, so the pod would be evicted before /tmp is full: raise the limit or lower tmpSizeLimit
 {{- end }}
 {{- end }}
 {{- end -}}
