@@ -140,35 +140,25 @@ def test_refused_by_helm(corpus_file: AdversarialFile, helm_version: HelmVersion
                 f"{fragment!r} must start a problem line `  - {fragment} ...`:\n{stderr}")
 
 
-@pytest.mark.parametrize("pod_key", ["podSecurityContext", "containerSecurityContext"])
-def test_apparmor_field_needs_kubernetes_1_30(pod_key: str, helm_version: HelmVersion):
+@pytest.mark.parametrize(("pod_key", "values"), [
+    ("podSecurityContext", "minimal"), ("containerSecurityContext", "minimal"),
+    ("sidecars[0].securityContext", "sidecar")])
+def test_apparmor_field_needs_kubernetes_1_30(pod_key: str, values: str, helm_version: HelmVersion):
     """The appArmorProfile field exists from Kubernetes 1.30; the chart supports 1.29, where
     the API server would drop it silently. The rule compares the version only when the
-    field is set, so the accepted file must render on 1.30 and be refused on 1.29."""
+    field is set, so the accepted file must render on 1.30 and be refused on 1.29. It
+    covers each sidecar's own security context too."""
     field = [f"{pod_key}.appArmorProfile.type=RuntimeDefault"]
-    minimal = STANDARD_APP / "ci" / "minimal-values.yaml"
-    rendered = render_chart(STANDARD_APP, helm_version, values_files=[minimal], set_values=field,
+    base = {"minimal": STANDARD_APP / "ci" / "minimal-values.yaml",
+            "sidecar": CORPUS_DIR / "accept-sidecar-probes-and-prestop-sleep.yaml"}[values]
+    rendered = render_chart(STANDARD_APP, helm_version, values_files=[base], set_values=field,
                             kube_version="1.30.0")
     assert rendered.one("Deployment")
     with pytest.raises(HelmError) as refused:
-        render_chart(STANDARD_APP, helm_version, values_files=[minimal], set_values=field,
+        render_chart(STANDARD_APP, helm_version, values_files=[base], set_values=field,
                      kube_version="1.29.0")
     assert (f"  - {pod_key}.appArmorProfile: needs Kubernetes 1.30 or later (got Kubernetes v1.29.0)"
             in refused.value.stderr), refused.value.stderr
-
-
-def test_sidecar_apparmor_field_needs_kubernetes_1_30(helm_version: HelmVersion):
-    """The same version rule covers each sidecar's own security context."""
-    field = ["sidecars[0].securityContext.appArmorProfile.type=RuntimeDefault"]
-    sleep = CORPUS_DIR / "accept-sidecar-probes-and-prestop-sleep.yaml"
-    rendered = render_chart(STANDARD_APP, helm_version, values_files=[sleep], set_values=field,
-                            kube_version="1.30.0")
-    assert rendered.one("Deployment")
-    with pytest.raises(HelmError) as refused:
-        render_chart(STANDARD_APP, helm_version, values_files=[sleep], set_values=field,
-                     kube_version="1.29.0")
-    assert ("  - sidecars[0].securityContext.appArmorProfile: needs Kubernetes 1.30 or later "
-            "(got Kubernetes v1.29.0)" in refused.value.stderr), refused.value.stderr
 
 
 def test_prestop_sleep_needs_kubernetes_1_30(helm_version: HelmVersion):
