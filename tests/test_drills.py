@@ -247,6 +247,23 @@ def test_install_worker(drill: Drill) -> None:
     assert drill.api.get_or_none("v1", "Pod", TEST_POD, drill.namespace) is None
 
 
+def test_install_init_containers(drill: Drill) -> None:
+    """install --wait of ci/init-values.yaml's init container and native sidecar: the API
+    server keeps the sidecar's restartPolicy (it is an init container), Pod Security
+    "restricted" admits both, and the pods run."""
+    example = yaml.safe_load((STANDARD_APP / "ci" / "init-values.yaml").read_text(encoding="utf-8"))
+    drill.install({key: example[key] for key in ("initContainers", "sidecars")})
+
+    deployment = drill.deployment()
+    assert is_ready(deployment), f"--wait returned before the Deployment was ready: {deployment['status']}"
+    spec = deployment["spec"]["template"]["spec"]
+    assert [(c["name"], c.get("restartPolicy")) for c in spec["initContainers"]] \
+        == [("proxy", "Always"), ("wait-for-schema", None)]
+    assert [c["name"] for c in spec["containers"]] == ["app"]
+    pods = drill.api.list("v1", "Pod", drill.namespace, "app.kubernetes.io/component=app")
+    assert len(pods) == 2 and all(p["status"]["phase"] == "Running" for p in pods)
+
+
 # --------------------------------------------------------------------------- upgrade + hook
 
 

@@ -144,6 +144,10 @@ PASSTHROUGH: dict[str, st.SearchStrategy] = {
     "sidecars[].startupProbe": st.builds(lambda n: {"exec": {"command": ["true"]}, "failureThreshold": n}, st.integers(1, 30)),
     "sidecars[].lifecycle": st.just({"preStop": {"sleep": {"seconds": 5}}}),
 }
+# Init containers take the same Container fields (the chart refuses their probes and
+# lifecycle with a rule, which the outcome classifier accepts as a named refusal).
+PASSTHROUGH.update({key.replace("sidecars[]", "initContainers[]"): strategy
+                    for key, strategy in list(PASSTHROUGH.items()) if key.startswith("sidecars[]")})
 
 
 # Strings the schema only keeps printable, because the templates check the exact grammar

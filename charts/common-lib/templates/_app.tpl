@@ -42,6 +42,7 @@ tolerations: []
 affinity: {}
 priorityClassName: ""
 sidecars: []
+initContainers: []
 extraVolumes: []
 extraVolumeMounts: []
 {{- end -}}

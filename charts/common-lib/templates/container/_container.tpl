@@ -8,7 +8,7 @@ Usage:
   - {{- include "common-lib.container.spec" (dict "name" "app" "image" .Values.image "tmp" true) | nindent 4 }}
 */}}
 {{- define "common-lib.container.spec" -}}
-{{- $passthrough := omit . "name" "image" "imagePullPolicy" "command" "args" "ports" "env" "secretEnv" "envFrom" "probes" "resources" "fallbackResources" "securityContext" "tmp" "volumeMounts" "keys" -}}
+{{- $passthrough := omit . "name" "image" "imagePullPolicy" "command" "args" "ports" "env" "secretEnv" "envFrom" "probes" "resources" "fallbackResources" "securityContext" "tmp" "volumeMounts" "keys" "runToCompletion" -}}
 {{- if .probes -}}
 {{- $passthrough = omit $passthrough "livenessProbe" "readinessProbe" "startupProbe" -}}
 {{- end -}}

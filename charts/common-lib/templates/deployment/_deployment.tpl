@@ -53,7 +53,8 @@ scrape annotations; the app container (the named port `http` unless the App is a
 worker, and `metrics` when it is separate; env; the ConfigMap and the ExternalSecret's Secret through envFrom; probes;
 the preStop drain (common-lib.shutdown.lifecycle) unless the App is a worker; resources;
 security; /tmp); the sidecars, those with `restartPolicy: Always` as native
-sidecars (init containers that outlive the app); the App's scheduling and volumes. Every
+sidecars (init containers that outlive the app), then the App's `initContainers`, which run
+to completion before the app starts; the App's scheduling and volumes. Every
 Container and the Pod carry `keys`: the values key each field came from.
 Input: (dict "context" $ "app" $app "out" $emptyDict)
 Usage:
@@ -127,6 +128,13 @@ Usage:
 {{- else -}}
 {{- $containers = append $containers $c -}}
 {{- end -}}
+{{- end -}}
+{{- range $i, $init := $app.initContainers | default list -}}
+{{- $keys := dict -}}
+{{- range $field := list "name" "image" "securityContext" "resources" "env" "secretEnv" "envFrom" "ports" "volumeMounts" "livenessProbe" "readinessProbe" "startupProbe" "lifecycle" "restartPolicy" -}}
+{{- $_ := set $keys $field (printf "initContainers[%d].%s" $i $field) -}}
+{{- end -}}
+{{- $initContainers = append $initContainers (merge (dict "keys" $keys "runToCompletion" true) $init) -}}
 {{- end -}}
 {{- $_ := merge .out (dict "context" .context "app" $app "component" "app" "annotations" $annotations "pod" $pod "containers" $containers "initContainers" $initContainers) -}}
 {{- end -}}

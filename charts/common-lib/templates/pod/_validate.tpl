@@ -17,7 +17,7 @@ Usage:
 {{- $level := $pod.podSecurityLevel | default "restricted" -}}
 {{- $podCtx := include "common-lib.security.podSecurityContext" $pod.securityContext | fromYaml -}}
 {{- include "common-lib.floor.pod" (dict "keys" $keys "context" $podCtx "annotations" .annotations "priorityClassName" (ternary .app.priorityClassName "" (and (eq (toString $pod.scheduling) "true") (hasKey .app "priorityClassName"))) "level" $level) | nindent 0 }}
-{{- $containers := concat (.initContainers | default list) .containers -}}
+{{- $containers := concat .containers (.initContainers | default list) -}}
 {{- $volumes := list -}}
 {{- range $containers }}{{ if .tmp }}{{ $volumes = list "tmp" }}{{ end }}{{ end -}}
 {{- include "common-lib.floor.volumes" (dict "context" .context "key" $keys.volumes "volumes" $pod.volumes "reserved" $volumes "level" $level) | nindent 0 }}
@@ -44,6 +44,15 @@ Usage:
 {{- include "common-lib.container.validate" (dict "context" $.context "container" $c "pod" $podCtx "check" (or $pod.securityContext $c.securityContext) "level" $level "volumes" $volumes "grace" $pod.terminationGracePeriodSeconds) | nindent 0 }}
 {{- end }}
 {{- include "common-lib.pod.validateTmp" . | nindent 0 }}
+{{- range $c := .initContainers }}
+{{- if $c.runToCompletion }}
+{{- range $field := list "livenessProbe" "readinessProbe" "startupProbe" "lifecycle" "restartPolicy" }}
+{{- if hasKey $c $field }}
+{{ get $c.keys $field }}: an init container runs to completion and cannot have a {{ $field }} (got {{ get $c $field | toJson }}); for a container that runs beside the app, use sidecars (with restartPolicy Always for a native sidecar)
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end }}
 {{- range $c := .containers }}
 {{- if $c.restartPolicy }}
 {{ $c.keys.restartPolicy }}: only an init container can have a restartPolicy (got {{ $c.restartPolicy | quote }}); a native sidecar is an init container with restartPolicy Always
