@@ -264,6 +264,24 @@ def test_install_init_containers(drill: Drill) -> None:
     assert len(pods) == 2 and all(p["status"]["phase"] == "Running" for p in pods)
 
 
+def test_install_mesh(drill: Drill) -> None:
+    """install --wait of ci/mesh-values.yaml (mesh: istio, with a migration): the app pods
+    carry the injection label and wait for the proxy; the migration hook Job's pods stay
+    out of the mesh, so the hook completes and the install goes on."""
+    example = yaml.safe_load((STANDARD_APP / "ci" / "mesh-values.yaml").read_text(encoding="utf-8"))
+    drill.install({key: example[key] for key in ("mesh", "migration")})
+
+    template = drill.deployment()["spec"]["template"]
+    assert template["metadata"]["labels"]["sidecar.istio.io/inject"] == "true"
+    assert template["metadata"]["annotations"]["proxy.istio.io/config"] == "holdApplicationUntilProxyStarts: true"
+    pods = drill.api.list("v1", "Pod", drill.namespace, "app.kubernetes.io/component=app")
+    assert len(pods) == 2 and all(p["metadata"]["labels"]["sidecar.istio.io/inject"] == "true" for p in pods)
+    # The hook succeeded (install --wait returned) and was deleted; Helm keeps its manifest.
+    hooks = [d for d in yaml.safe_load_all(drill.helm_run("get", "hooks", RELEASE).stdout) if d]
+    [job] = [d for d in hooks if d["kind"] == "Job"]
+    assert job["spec"]["template"]["metadata"]["labels"]["sidecar.istio.io/inject"] == "false"
+
+
 # --------------------------------------------------------------------------- upgrade + hook
 
 

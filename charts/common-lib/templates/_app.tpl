@@ -41,6 +41,7 @@ nodeSelector: {}
 tolerations: []
 affinity: {}
 priorityClassName: ""
+mesh: none
 sidecars: []
 initContainers: []
 extraVolumes: []

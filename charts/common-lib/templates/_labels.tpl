@@ -50,6 +50,7 @@ Usage:
 {{- define "common-lib.labels.pod" -}}
 {{- $labels := deepCopy (.app.podLabels | default dict) -}}
 {{- $_ := include "common-lib.labels.setSelector" (list $labels .) -}}
+{{- $_ := include "common-lib.util.merge" (list $labels (include "common-lib.mesh.labels" . | fromYaml)) -}}
 {{- toYaml $labels -}}
 {{- end -}}
 

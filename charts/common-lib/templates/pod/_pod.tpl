@@ -7,7 +7,7 @@ Usage:
   template: {{- include "common-lib.pod.template" $in | nindent 4 }}
 */}}
 {{- define "common-lib.pod.template" -}}
-{{- $annotations := .annotations -}}
+{{- $annotations := merge (include "common-lib.mesh.annotations" . | fromYaml) (.annotations | default dict) -}}
 {{- if eq (toString (dig "podSecurityLevel" "" (.pod | default dict))) "baseline" -}}
 {{- $annotations = merge (dict "common-lib/pod-security" "baseline" "common-lib/pod-security-reason" (toString .pod.podSecurityReason)) ($annotations | default dict) -}}
 {{- end }}

@@ -24,7 +24,13 @@ metadata:
   name: {{ include "common-lib.names.suffixed" (dict "context" .context "app" $app "suffix" "test") | quote }}
   namespace: {{ .context.Release.Namespace | quote }}
   labels: {{- include "common-lib.labels.standard" (dict "context" .context "app" $app "component" "test") | nindent 4 }}
+    {{- with include "common-lib.mesh.labels" (dict "app" $app "component" "test") }}
+    {{- . | nindent 4 }}
+    {{- end }}
   annotations:
+    {{- with include "common-lib.mesh.annotations" (dict "app" $app "component" "test") }}
+    {{- . | nindent 4 }}
+    {{- end }}
     helm.sh/hook: test
     helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded
 spec: {{- include "common-lib.pod.spec" $in | trim | nindent 2 }}

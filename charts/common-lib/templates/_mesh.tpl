@@ -1,0 +1,45 @@
+{{/*
+common-lib.mesh.labels / common-lib.mesh.annotations: a pod's service-mesh membership,
+from the App's `mesh` (none, istio or linkerd). The app's pods join the mesh; the
+migration Job and the test pod opt out, because a hook pod with a proxy that never exits
+never completes. Istio: the `sidecar.istio.io/inject` label, and the app waits for the
+proxy (holdApplicationUntilProxyStarts). Linkerd: the `linkerd.io/inject` annotation.
+Input: (dict "app" $app "component" "app"|"migration"|"test")
+Usage:
+  {{- $_ := include "common-lib.util.merge" (list $labels (include "common-lib.mesh.labels" $in | fromYaml)) }}
+*/}}
+{{- define "common-lib.mesh.labels" -}}
+{{- if eq (toString .app.mesh) "istio" -}}
+sidecar.istio.io/inject: {{ ternary "true" "false" (eq .component "app") | quote }}
+{{- end -}}
+{{- end -}}
+
+{{- define "common-lib.mesh.annotations" -}}
+{{- $join := eq .component "app" -}}
+{{- if and (eq (toString .app.mesh) "istio") $join -}}
+proxy.istio.io/config: "holdApplicationUntilProxyStarts: true"
+{{- else if eq (toString .app.mesh) "linkerd" -}}
+linkerd.io/inject: {{ ternary "enabled" "disabled" $join }}
+{{- end -}}
+{{- end -}}
+
+{{/*
+common-lib.mesh.validate: with a mesh, the keys it sets are not also set by hand in
+`commonLabels`, `podLabels` or `podAnnotations` (the mesh setting would silently win,
+or a hook pod would join the mesh and never finish).
+Input: the scope (dict "context" $ "app" $app)
+Usage:
+  {{ include "common-lib.mesh.validate" (dict "context" $ "app" .Values) }}
+*/}}
+{{- define "common-lib.mesh.validate" -}}
+{{- $mesh := toString .app.mesh -}}
+{{- if ne $mesh "none" }}
+{{- range $key := list "commonLabels" "podLabels" "podAnnotations" }}
+{{- range $name := list "sidecar.istio.io/inject" "proxy.istio.io/config" "linkerd.io/inject" }}
+{{- if hasKey (index $.app $key | default dict) $name }}
+{{ $key }}.{{ $name }}: is set by mesh: {{ $mesh }} (got {{ index (index $.app $key) $name | toJson }}); remove it: the chart puts the app pods in the mesh and keeps the migration Job and the test pod out
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end -}}
