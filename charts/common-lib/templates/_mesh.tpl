@@ -32,7 +32,7 @@ Usage:
   {{ include "common-lib.mesh.validate" (dict "context" $ "app" .Values) }}
 */}}
 {{- define "common-lib.mesh.validate" -}}
-{{- $mesh := toString .app.mesh -}}
+{{- $mesh := toString (.app.mesh | default "none") -}}
 {{- if ne $mesh "none" }}
 {{- range $key := list "commonLabels" "podLabels" "podAnnotations" }}
 {{- range $name := list "sidecar.istio.io/inject" "proxy.istio.io/config" "linkerd.io/inject" }}

@@ -32,8 +32,9 @@ Usage:
 */}}
 {{- define "common-lib.shutdown.validate" -}}
 {{- $drain := .drainSeconds | default 0 -}}
-{{- $grace := .terminationGracePeriodSeconds -}}
-{{- if and (gt (float64 $drain) 0.0) (not (kindIs "invalid" $grace)) (le (float64 $grace) (float64 $drain)) }}
+{{- /* Unset (null), the API server's default applies: 30 seconds. */ -}}
+{{- $grace := ternary 30 .terminationGracePeriodSeconds (kindIs "invalid" .terminationGracePeriodSeconds) -}}
+{{- if and (gt (float64 $drain) 0.0) (le (float64 $grace) (float64 $drain)) }}
 terminationGracePeriodSeconds: must be above drainSeconds (got {{ $grace | toJson }}, drainSeconds {{ $drain | toJson }}); the app gets SIGTERM only after the drain and needs time to stop: e.g. terminationGracePeriodSeconds: {{ add (int $drain) 30 }}, or lower drainSeconds
 {{- end }}
 {{- end -}}
