@@ -142,15 +142,16 @@ def test_refused_by_helm(corpus_file: AdversarialFile, helm_version: HelmVersion
 
 @pytest.mark.parametrize(("pod_key", "values"), [
     ("podSecurityContext", "minimal"), ("containerSecurityContext", "minimal"),
-    ("sidecars[0].securityContext", "sidecar")])
+    ("sidecars[0].securityContext", "sidecar"), ("initContainers[0].securityContext", "init")])
 def test_apparmor_field_needs_kubernetes_1_30(pod_key: str, values: str, helm_version: HelmVersion):
     """The appArmorProfile field exists from Kubernetes 1.30; the chart supports 1.29, where
     the API server would drop it silently. The rule compares the version only when the
     field is set, so the accepted file must render on 1.30 and be refused on 1.29. It
-    covers each sidecar's own security context too."""
+    covers each sidecar's and init container's own security context too."""
     field = [f"{pod_key}.appArmorProfile.type=RuntimeDefault"]
     base = {"minimal": STANDARD_APP / "ci" / "minimal-values.yaml",
-            "sidecar": CORPUS_DIR / "accept-sidecar-probes-and-prestop-sleep.yaml"}[values]
+            "sidecar": CORPUS_DIR / "accept-sidecar-probes-and-prestop-sleep.yaml",
+            "init": CORPUS_DIR / "accept-init-container.yaml"}[values]
     rendered = render_chart(STANDARD_APP, helm_version, values_files=[base], set_values=field,
                             kube_version="1.30.0")
     assert rendered.one("Deployment")

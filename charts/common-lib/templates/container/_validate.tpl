@@ -14,6 +14,7 @@ Usage:
 {{- $c := .container -}}
 {{- $keys := $c.keys -}}
 {{- include "common-lib.images.validate" (dict "key" $keys.image "image" $c.image) | nindent 0 }}
+{{- include "common-lib.floor.appArmorField" (dict "context" .context "key" $keys.securityContext "securityContext" $c.securityContext) | nindent 0 }}
 {{- if .check }}
 {{- $ctx := include "common-lib.security.containerSecurityContext" $c.securityContext | fromYaml }}
 {{- include "common-lib.floor.container" (dict "key" $keys.securityContext "context" $ctx "pod" (.pod | default dict) "level" .level) | nindent 0 }}

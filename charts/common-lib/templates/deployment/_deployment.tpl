@@ -117,24 +117,22 @@ Usage:
 {{- end -}}
 {{- $containers := list $main -}}
 {{- $initContainers := list -}}
-{{- range $i, $sidecar := $app.sidecars | default list -}}
+{{- /* sidecars first, so the native ones start before the App's own init containers */ -}}
+{{- range $list := list "sidecars" "initContainers" -}}
+{{- range $i, $given := index $app $list | default list -}}
 {{- $keys := dict -}}
 {{- range $field := list "name" "image" "securityContext" "resources" "env" "secretEnv" "envFrom" "ports" "volumeMounts" "livenessProbe" "readinessProbe" "startupProbe" "lifecycle" "restartPolicy" -}}
-{{- $_ := set $keys $field (printf "sidecars[%d].%s" $i $field) -}}
+{{- $_ := set $keys $field (printf "%s[%d].%s" $list $i $field) -}}
 {{- end -}}
-{{- $c := merge (dict "keys" $keys) $sidecar -}}
-{{- if eq (toString $sidecar.restartPolicy) "Always" -}}
+{{- $c := merge (dict "keys" $keys "runToCompletion" (eq $list "initContainers")) $given -}}
+{{- if eq $list "initContainers" -}}
+{{- $initContainers = append $initContainers $c -}}
+{{- else if eq (toString $given.restartPolicy) "Always" -}}
 {{- $initContainers = append $initContainers $c -}}
 {{- else -}}
 {{- $containers = append $containers $c -}}
 {{- end -}}
 {{- end -}}
-{{- range $i, $init := $app.initContainers | default list -}}
-{{- $keys := dict -}}
-{{- range $field := list "name" "image" "securityContext" "resources" "env" "secretEnv" "envFrom" "ports" "volumeMounts" "livenessProbe" "readinessProbe" "startupProbe" "lifecycle" "restartPolicy" -}}
-{{- $_ := set $keys $field (printf "initContainers[%d].%s" $i $field) -}}
-{{- end -}}
-{{- $initContainers = append $initContainers (merge (dict "keys" $keys "runToCompletion" true) $init) -}}
 {{- end -}}
 {{- $_ := merge .out (dict "context" .context "app" $app "component" "app" "annotations" $annotations "pod" $pod "containers" $containers "initContainers" $initContainers) -}}
 {{- end -}}

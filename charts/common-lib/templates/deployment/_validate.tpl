@@ -31,15 +31,6 @@ podSecurity.reason: is required with level baseline (got {{ ($app.podSecurity | 
 {{- if ne (toString $app.shape) "worker" }}
 {{- include "common-lib.shutdown.validate" (dict "drainSeconds" $app.drainSeconds "terminationGracePeriodSeconds" $app.terminationGracePeriodSeconds) | nindent 0 }}
 {{- end }}
-{{- if semverCompare "<1.30.0-0" .context.Capabilities.KubeVersion.Version }}
-{{- $contexts := dict "podSecurityContext" $app.podSecurityContext "containerSecurityContext" $app.containerSecurityContext }}
-{{- range $i, $sidecar := $app.sidecars | default list }}{{ if kindIs "map" $sidecar }}{{ $_ := set $contexts (printf "sidecars[%d].securityContext" $i) $sidecar.securityContext }}{{ end }}{{ end }}
-{{- range $key, $ctx := $contexts }}
-{{- if and (kindIs "map" $ctx) (get $ctx "appArmorProfile") }}
-{{ $key }}.appArmorProfile: needs Kubernetes 1.30 or later (got Kubernetes {{ $.context.Capabilities.KubeVersion.Version }}); remove it there: the runtime's default AppArmor profile already applies
-{{- end }}
-{{- end }}
-{{- end }}
 {{- $in := dict }}
 {{- $_ := include "common-lib.deployment.podInput" (dict "context" .context "app" $app "out" $in) }}
 {{- include "common-lib.pod.validate" $in | nindent 0 }}

@@ -17,3 +17,17 @@ Usage:
 {{ .key }}.localhostProfile: must be a path relative to the node's profile directory, without ".." (got {{ $profile.localhostProfile | quote }}); e.g. profiles/orders.json
 {{- end }}
 {{- end -}}
+
+{{/*
+common-lib.floor.appArmorField: the appArmorProfile field of a pod or container security
+context (as given in values) needs Kubernetes 1.30: before it, the API server drops the
+field silently.
+Input: (dict "context" $ "key" "sidecars[0].securityContext" "securityContext" $given)
+Usage:
+  {{ include "common-lib.floor.appArmorField" (dict "context" $ "key" $keys.securityContext "securityContext" $c.securityContext) }}
+*/}}
+{{- define "common-lib.floor.appArmorField" -}}
+{{- if and (kindIs "map" .securityContext) (index .securityContext "appArmorProfile") (semverCompare "<1.30.0-0" .context.Capabilities.KubeVersion.Version) }}
+{{ .key }}.appArmorProfile: needs Kubernetes 1.30 or later (got Kubernetes {{ .context.Capabilities.KubeVersion.Version }}); remove it there: the runtime's default AppArmor profile already applies
+{{- end }}
+{{- end -}}

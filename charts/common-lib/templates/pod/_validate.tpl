@@ -16,6 +16,7 @@ Usage:
 {{- $keys := $pod.keys | default dict -}}
 {{- $level := $pod.podSecurityLevel | default "restricted" -}}
 {{- $podCtx := include "common-lib.security.podSecurityContext" $pod.securityContext | fromYaml -}}
+{{- include "common-lib.floor.appArmorField" (dict "context" .context "key" $keys.securityContext "securityContext" $pod.securityContext) | nindent 0 }}
 {{- include "common-lib.floor.pod" (dict "keys" $keys "context" $podCtx "annotations" .annotations "priorityClassName" (ternary .app.priorityClassName "" (and (eq (toString $pod.scheduling) "true") (hasKey .app "priorityClassName"))) "level" $level) | nindent 0 }}
 {{- $containers := concat .containers (.initContainers | default list) -}}
 {{- $volumes := list -}}
