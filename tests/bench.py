@@ -334,7 +334,7 @@ def write_report(
         "from the reviewed source and its documentation. The garbage collector adds to the CPU "
         "time in proportion to what is allocated. The 3 ms budget for "
         "the validation, counted in CPU time, is not met on either Helm version (2.8 to 3.7 ms in "
-        "the runs of 2026-12-04 before the service shapes, 4.5 to 6.1 ms with them, see the last "
+        "the runs of 2026-12-04 before the service shapes, 4.2 to 6.5 ms with them in six runs, see the last "
         "column above); docs/validation.md says where each check lives and why.",
         "",
     ]
