@@ -282,6 +282,31 @@ def test_install_mesh(drill: Drill) -> None:
     assert job["spec"]["template"]["metadata"]["labels"]["sidecar.istio.io/inject"] == "false"
 
 
+def test_install_env(drill: Drill) -> None:
+    """install --wait of ci/env-values.yaml next to the ConfigMap and Secret it names: the
+    server stores envFrom in order, the downward-API variables and the config files'
+    volume, the chart's ConfigMap holds the file, and the pods become ready."""
+    example = yaml.safe_load((STANDARD_APP / "ci" / "env-values.yaml").read_text(encoding="utf-8"))
+    for kind, name, data in (("ConfigMap", "orders-settings", {"LOG_LEVEL": "info"}),
+                             ("Secret", "orders-db", {"PASSWORD": "c2VjcmV0"})):
+        drill.api.create({"apiVersion": "v1", "kind": kind, "data": data,
+                          "metadata": {"name": name, "namespace": drill.namespace}})
+    drill.install({key: example[key] for key in ("envFrom", "downwardEnv", "config", "configMountPath")})
+
+    spec = drill.deployment()["spec"]["template"]["spec"]
+    [app] = spec["containers"]
+    assert app["envFrom"] == [{"configMapRef": {"name": "orders-settings"}},
+                              {"prefix": "DB_", "secretRef": {"name": "orders-db"}}]
+    fields = {v["name"]: v["valueFrom"]["fieldRef"]["fieldPath"] for v in app["env"] if "valueFrom" in v}
+    assert fields == {"NODE_NAME": "spec.nodeName", "POD_NAME": "metadata.name"}
+    assert {"name": "config", "mountPath": "/etc/orders", "readOnly": True} in app["volumeMounts"]
+    [volume] = [v for v in spec["volumes"] if v["name"] == "config"]
+    assert volume["configMap"]["name"] == "orders-config"
+    config = drill.api.get("v1", "ConfigMap", "orders-config", drill.namespace)
+    assert config["data"] == {"application.yaml": "server:\n  port: 8080\n"}
+    assert is_ready(drill.deployment())
+
+
 # --------------------------------------------------------------------------- upgrade + hook
 
 

@@ -18,7 +18,10 @@ command: []
 args: []
 env: {}
 secretEnv: {}
+downwardEnv: {}
+envFrom: []
 config: {}
+configMountPath: ""
 externalSecret: {enabled: false, secretStoreRef: {}, data: []}
 service: {type: ClusterIP, annotations: {}}
 serviceAccount: {create: false, name: "", annotations: {}, automountToken: false}

@@ -1,13 +1,22 @@
 {{/*
-common-lib.env.vars: a container's `env` list from plain values and Secret references,
-plain values first, then Secret references, each sorted by name. Secrets are only ever
-referenced (secretKeyRef), never written.
-Input: (dict "env" {NAME: value} "secretEnv" {NAME: {secretName, key}})
+common-lib.env.vars: a container's `env` list from a map of plain values, Secret
+references and downward-API fields: the downward-API variables first (so the others can
+use them as $(POD_NAME)), then plain values, then Secret references, each sorted by name.
+Secrets are only ever referenced (secretKeyRef), never written. A downward field is a pod
+field (fieldRef) or one of the container's own requests and limits (resourceFieldRef).
+Input: (dict "env" {NAME: value} "secretEnv" {NAME: {secretName, key}} "downwardEnv" {NAME: field})
 Usage:
-  env: {{- include "common-lib.env.vars" (dict "env" .Values.env "secretEnv" .Values.secretEnv) | nindent 12 }}
+  env: {{- include "common-lib.env.vars" (dict "env" .Values.env "secretEnv" .Values.secretEnv "downwardEnv" .Values.downwardEnv) | nindent 12 }}
 */}}
 {{- define "common-lib.env.vars" -}}
 {{- $vars := list -}}
+{{- range $name, $field := .downwardEnv | default dict -}}
+{{- $source := dict "fieldRef" (dict "fieldPath" $field) -}}
+{{- if regexMatch "^(limits|requests)\\." (toString $field) -}}
+{{- $source = dict "resourceFieldRef" (dict "resource" $field) -}}
+{{- end -}}
+{{- $vars = append $vars (dict "name" $name "valueFrom" $source) -}}
+{{- end -}}
 {{- range $name, $value := .env | default dict -}}
 {{- $vars = append $vars (dict "name" $name "value" (include "common-lib.util.string" $value)) -}}
 {{- end -}}
@@ -15,4 +24,88 @@ Usage:
 {{- $vars = append $vars (dict "name" $name "valueFrom" (dict "secretKeyRef" (dict "name" $ref.secretName "key" $ref.key))) -}}
 {{- end -}}
 {{- toYaml $vars -}}
+{{- end -}}
+
+{{/*
+common-lib.env.downwardFields: the downward-API fields an environment variable can read,
+one per line: pod fields (fieldRef; labels and annotations as metadata.labels['key']) and
+the container's own requests and limits (resourceFieldRef).
+Input: none
+Usage:
+  {{- $fields := include "common-lib.env.downwardFields" dict | splitList "\n" }}
+*/}}
+{{- define "common-lib.env.downwardFields" -}}
+metadata.name
+metadata.namespace
+metadata.uid
+spec.nodeName
+spec.serviceAccountName
+status.podIP
+status.podIPs
+status.hostIP
+status.hostIPs
+limits.cpu
+limits.memory
+limits.ephemeral-storage
+requests.cpu
+requests.memory
+requests.ephemeral-storage
+{{- end -}}
+
+{{/*
+common-lib.env.sources: the App's `envFrom` (existing ConfigMaps and Secrets by name) as
+Kubernetes EnvFromSources, in the order given.
+Input: the App's envFrom list ([{configMap: name} | {secret: name}, each with an optional prefix])
+Usage:
+  {{- $envFrom = concat $envFrom (include "common-lib.env.sources" $app.envFrom | fromYamlArray) }}
+*/}}
+{{- define "common-lib.env.sources" -}}
+{{- $sources := list -}}
+{{- range . | default list -}}
+{{- $source := dict -}}
+{{- if .configMap -}}
+{{- $source = dict "configMapRef" (dict "name" .configMap) -}}
+{{- else -}}
+{{- $source = dict "secretRef" (dict "name" .secret) -}}
+{{- end -}}
+{{- with .prefix }}{{ $_ := set $source "prefix" . }}{{ end -}}
+{{- $sources = append $sources $source -}}
+{{- end -}}
+{{- toYaml $sources -}}
+{{- end -}}
+
+{{/*
+common-lib.env.validateSources: one line per problem with the App's `envFrom`: each entry
+names exactly one existing ConfigMap or Secret (a DNS-1123 subdomain), once, and not the
+chart's own ConfigMap or ExternalSecret target while the chart reads them already (the
+ConfigMap may be listed when its files are mounted at `configMountPath`); a prefix is a
+variable name.
+Input: the scope (dict "context" $ "app" $app)
+Usage:
+  {{ include "common-lib.env.validateSources" (dict "context" $ "app" .Values) }}
+*/}}
+{{- define "common-lib.env.validateSources" -}}
+{{- $scope := . -}}
+{{- $seen := dict -}}
+{{- if and .app.config (not .app.configMountPath) }}{{ $_ := set $seen (printf "configMap/%s" (include "common-lib.names.suffixed" (dict "context" .context "app" .app "suffix" "config"))) "config (the chart's own ConfigMap)" }}{{ end -}}
+{{- if (.app.externalSecret | default dict).enabled }}{{ $_ := set $seen (printf "secret/%s" (include "common-lib.externalsecret.secretName" $scope)) "externalSecret (its target Secret)" }}{{ end -}}
+{{- range $i, $source := .app.envFrom | default list }}
+{{- $key := printf "envFrom[%d]" $i }}
+{{- $kinds := without (list (ternary "configMap" "" (hasKey $source "configMap")) (ternary "secret" "" (hasKey $source "secret"))) "" }}
+{{- if ne (len $kinds) 1 }}
+{{ $key }}: names {{ len $kinds }} sources (got {{ $source | toJson }}); give exactly one: {configMap: <existing ConfigMap>} or {secret: <existing Secret>}
+{{- else }}
+{{- $kind := first $kinds }}
+{{- $name := toString (index $source $kind) }}
+{{- if not (and (le (len $name) 253) (regexMatch "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$" $name)) }}
+{{ $key }}.{{ $kind }}: is not a {{ $kind }} name (got {{ index $source $kind | toJson }}); a DNS-1123 subdomain of at most 253 characters, e.g. orders-settings
+{{- else if hasKey $seen (printf "%s/%s" $kind $name) }}
+{{ $key }}.{{ $kind }}: {{ $name | quote }} is already read by {{ get $seen (printf "%s/%s" $kind $name) }}; list each source once
+{{- end }}
+{{- $_ := set $seen (printf "%s/%s" $kind $name) $key }}
+{{- end }}
+{{- if and (hasKey $source "prefix") (not (regexMatch "^[A-Za-z_][A-Za-z0-9_]*$" (toString $source.prefix))) }}
+{{ $key }}.prefix: is not a variable-name prefix (got {{ $source.prefix | toJson }}); letters, digits and "_", not starting with a digit, e.g. DB_
+{{- end }}
+{{- end }}
 {{- end -}}

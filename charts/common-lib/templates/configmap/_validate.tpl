@@ -3,7 +3,9 @@ common-lib.configmap.validate: the App's `config` as the ConfigMap will hold it:
 letters, digits, "-", "_" and "."; values that are text (YAML turns an unquoted 010 into
 8 and ON into true, so the text as written is lost: quote it); at most 1 MiB in total (the
 API server's limit); no secret-looking names (they come from secretEnv or an
-ExternalSecret).
+ExternalSecret). A `configMountPath` is a clean absolute path of the app's own, not a
+system directory whose files the image needs (/etc hides the CA certificates and
+/etc/passwd), and only with config to mount.
 Input: the scope (dict "context" $ "app" $app)
 Usage:
   {{ include "common-lib.configmap.validate" (dict "context" $ "app" .Values) }}
@@ -23,4 +25,15 @@ config.{{ $key }}: is a YAML {{ ternary "boolean" "number" (kindIs "bool" $value
 config: holds {{ $size }} bytes (got more than 1048576); a ConfigMap holds at most 1 MiB: mount large files from an image or a volume instead
 {{- end }}
 {{- include "common-lib.validate.noSecretNames" (dict "key" "config" "values" .app.config "reference" "secretEnv") | nindent 0 -}}
+{{- with .app.configMountPath }}
+{{- $path := toString . }}
+{{- $system := list "/" "/bin" "/boot" "/dev" "/etc" "/etc/ssl" "/etc/ssl/certs" "/home" "/lib" "/lib64" "/proc" "/root" "/run" "/sbin" "/sys" "/tmp" "/usr" "/usr/bin" "/usr/lib" "/usr/local" "/usr/local/bin" "/usr/share" "/var" "/var/run" }}
+{{- if not (and (kindIs "string" .) (hasPrefix "/" $path) (eq (clean $path) $path) (not (contains ":" $path)) (le (len $path) 1024)) }}
+configMountPath: is not a clean absolute directory (got {{ . | toJson }}); e.g. /etc/orders, without "..", "//", ":" or a trailing "/"
+{{- else if has $path $system }}
+configMountPath: {{ $path | quote }} is a system directory, and the mount would hide the image's own files there (got {{ . | toJson }}); use a directory of the app's own, e.g. /etc/orders
+{{- else if not $.app.config }}
+configMountPath: is set (got {{ . | toJson }}) but config is empty, so there are no files to mount; add config keys or remove configMountPath
+{{- end }}
+{{- end }}
 {{- end -}}

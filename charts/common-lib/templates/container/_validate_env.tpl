@@ -2,7 +2,8 @@
 common-lib.container.validateEnv: one line per problem with a container's environment:
 plain values from a map must be strings (YAML turns an unquoted NO into false and 0022
 into 18, so the text as written is lost: quote it); no secret-looking plain names; a name
-only once (in env and secretEnv, or in an env list); env lists and envFrom checked
+only once (in env, secretEnv and downwardEnv, or in an env list); a downward field that
+the API serves to env (common-lib.env.downwardFields); env lists and envFrom checked
 against the Kubernetes API.
 Input: the input of common-lib.container.validate
 Usage:
@@ -21,6 +22,17 @@ Usage:
 {{- end }}
 {{- end }}
 {{- include "common-lib.validate.noSecretNames" (dict "key" $keys.env "values" $c.env "reference" $keys.secretEnv) | nindent 0 }}
+{{- $fields := include "common-lib.env.downwardFields" dict | splitList "\n" }}
+{{- range $name, $field := $c.downwardEnv | default dict }}
+{{- if not (or (has (toString $field) $fields) (regexMatch "^metadata\\.(labels|annotations)\\['([A-Za-z0-9][-A-Za-z0-9_./]*)'\\]$" (toString $field))) }}
+{{ $keys.downwardEnv }}.{{ $name }}: is not a field the downward API gives to env (got {{ $field | toJson }}); one of {{ join ", " $fields }}, or metadata.labels['<key>'] / metadata.annotations['<key>']
+{{- end }}
+{{- range $other := list "env" "secretEnv" }}
+{{- if hasKey (get $c $other | default dict) $name }}
+{{ $keys.downwardEnv }}.{{ $name }}: is also set in {{ get $keys $other }}.{{ $name }}; set it in one place only
+{{- end }}
+{{- end }}
+{{- end }}
 {{- else }}
 {{- $seen := dict }}
 {{- range $i, $var := $c.env | default list }}

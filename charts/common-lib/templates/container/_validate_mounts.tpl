@@ -1,7 +1,7 @@
 {{/*
 common-lib.container.validateMounts: one line per problem with a container's volume
 mounts and ports. A mount names a volume of the pod, its path is used once and is not
-`/tmp` when the chart mounts /tmp itself; every mount is checked against the VolumeMount
+`/tmp` when the chart mounts /tmp itself, nor the config files' `configPath`; every mount is checked against the VolumeMount
 API. Ports given in values (the Container's `keys.ports`) have an IANA service name of at
 most 15 characters and no host port (never allowed: it binds the node's network).
 Input: the input of common-lib.container.validate
@@ -13,6 +13,7 @@ Usage:
 {{- $keys := $c.keys -}}
 {{- $paths := dict -}}
 {{- if $c.tmp }}{{ $_ := set $paths "/tmp" "the chart's own /tmp" }}{{ end -}}
+{{- with $c.configPath }}{{ $_ := set $paths (clean .) "the chart's config files (configMountPath)" }}{{ end -}}
 {{- range $i, $m := $c.volumeMounts | default list }}
 {{- $key := printf "%s[%d]" $keys.volumeMounts $i }}
 {{- include "common-lib.fields.check" (dict "context" $.context "key" $key "value" $m "type" "VolumeMount") | nindent 0 }}

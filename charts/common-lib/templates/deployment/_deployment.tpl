@@ -50,7 +50,9 @@ Usage:
 common-lib.deployment.podInput: fills `out` with the input of common-lib.pod.template for
 the App's pods (the same input builds and validates them): frozen labels; checksum and
 scrape annotations; the app container (the named port `http` unless the App is a
-worker, and `metrics` when it is separate; env; the ConfigMap and the ExternalSecret's Secret through envFrom; probes;
+worker, and `metrics` when it is separate; env, secretEnv and downwardEnv; the ConfigMap
+(or its files at `configMountPath`), the ExternalSecret's Secret and the App's `envFrom`
+sources through envFrom; probes;
 the preStop drain (common-lib.shutdown.lifecycle) unless the App is a worker; resources;
 security; /tmp); the sidecars, those with `restartPolicy: Always` as native
 sidecars (init containers that outlive the app), then the App's `initContainers`, which run
@@ -87,12 +89,17 @@ Usage:
 {{- end -}}
 {{- $ports = concat $ports (include "common-lib.metrics.containerPort" $scope | fromYamlArray) -}}
 {{- $envFrom := list -}}
-{{- if $app.config -}}
-{{- $envFrom = append $envFrom (dict "configMapRef" (dict "name" (include "common-lib.names.suffixed" (dict "context" .context "app" $app "suffix" "config")))) -}}
+{{- $configMap := include "common-lib.names.suffixed" (dict "context" .context "app" $app "suffix" "config") -}}
+{{- $configPath := ternary $app.configMountPath "" (not (empty $app.config)) -}}
+{{- if $configPath -}}
+{{- $_ := set $pod "configMap" $configMap -}}
+{{- else if $app.config -}}
+{{- $envFrom = append $envFrom (dict "configMapRef" (dict "name" $configMap)) -}}
 {{- end -}}
 {{- if $app.externalSecret.enabled -}}
 {{- $envFrom = append $envFrom (dict "secretRef" (dict "name" (include "common-lib.externalsecret.secretName" $scope))) -}}
 {{- end -}}
+{{- $envFrom = concat $envFrom (include "common-lib.env.sources" $app.envFrom | fromYamlArray) -}}
 {{- $main := dict
   "name" "app"
   "image" $app.image
@@ -102,13 +109,15 @@ Usage:
   "ports" $ports
   "env" $app.env
   "secretEnv" $app.secretEnv
+  "downwardEnv" $app.downwardEnv
   "envFrom" $envFrom
   "probes" $app.probes
   "resources" $app.resources
   "securityContext" $app.containerSecurityContext
   "tmp" true
+  "configPath" $configPath
   "volumeMounts" $app.extraVolumeMounts
-  "keys" (dict "name" "app" "image" "image" "securityContext" "containerSecurityContext" "resources" "resources" "env" "env" "secretEnv" "secretEnv" "volumeMounts" "extraVolumeMounts")
+  "keys" (dict "name" "app" "image" "image" "securityContext" "containerSecurityContext" "resources" "resources" "env" "env" "secretEnv" "secretEnv" "downwardEnv" "downwardEnv" "volumeMounts" "extraVolumeMounts")
 -}}
 {{- if ne (toString $app.shape) "worker" -}}
 {{- with include "common-lib.shutdown.lifecycle" (dict "context" .context "seconds" ($app.drainSeconds | default 0)) | fromYaml -}}

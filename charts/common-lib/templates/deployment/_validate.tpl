@@ -3,7 +3,8 @@ common-lib.deployment.validate: the App's pods as they will be rendered
 (common-lib.pod.validate over common-lib.deployment.podInput: security floor, images,
 resources, env, volumes, mounts, ports, sidecars); a listen port; the probes for the shape
 (common-lib.probes.validate); a grace period that outlasts the drain
-(common-lib.shutdown.validate); mesh keys not set by hand (common-lib.mesh.validate); the Pod Security
+(common-lib.shutdown.validate); mesh keys not set by hand (common-lib.mesh.validate); the
+`envFrom` sources (common-lib.env.validateSources); the Pod Security
 switch (baseline needs a reason); label and annotation maps; scheduling. One line per
 problem (common-lib.validate.app runs it).
 Input: the scope (dict "context" $ "app" $app)
@@ -28,6 +29,7 @@ podSecurity.reason: is required with level baseline (got {{ ($app.podSecurity | 
 {{- include "common-lib.scheduling.validate" . | nindent 0 }}
 {{- include "common-lib.probes.validate" . | nindent 0 }}
 {{- include "common-lib.mesh.validate" . | nindent 0 }}
+{{- include "common-lib.env.validateSources" . | nindent 0 }}
 {{- if ne (toString $app.shape) "worker" }}
 {{- include "common-lib.shutdown.validate" (dict "drainSeconds" $app.drainSeconds "terminationGracePeriodSeconds" $app.terminationGracePeriodSeconds) | nindent 0 }}
 {{- end }}

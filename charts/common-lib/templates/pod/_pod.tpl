@@ -21,9 +21,9 @@ spec: {{- include "common-lib.pod.spec" . | trim | nindent 2 }}
 
 {{/*
 common-lib.pod.spec: the one pod spec: no service links, the restricted pod security
-context with the Pod's override merged over it, /tmp when a container asks for it, and
-every container and init container through common-lib.container.spec. Pod fields:
-README (Pod).
+context with the Pod's override merged over it, /tmp when a container asks for it, the
+volume `config` of the ConfigMap `configMap`, and every container and init container
+through common-lib.container.spec. Pod fields: README (Pod).
 Input: (dict "context" $ "app" $app "component" "app" "pod" Pod "containers" [Container...] "initContainers" [Container...])
 Usage:
   spec: {{- include "common-lib.pod.spec" $in | nindent 2 }}
@@ -66,10 +66,15 @@ containers:
   {{- $tmp = or $tmp .tmp }}
   - {{- include "common-lib.container.spec" . | nindent 4 }}
   {{- end }}
-{{- if or $tmp $pod.volumes }}
+{{- if or $tmp $pod.configMap $pod.volumes }}
 volumes:
   {{- if $tmp }}
   {{- include "common-lib.security.tmpVolume" (dict "sizeLimit" $pod.tmpSizeLimit) | nindent 2 }}
+  {{- end }}
+  {{- with $pod.configMap }}
+  - name: config
+    configMap:
+      name: {{ . | quote }}
   {{- end }}
   {{- with $pod.volumes }}
   {{- toYaml . | nindent 2 }}

@@ -21,6 +21,7 @@ Usage:
 {{- $containers := concat .containers (.initContainers | default list) -}}
 {{- $volumes := list -}}
 {{- range $containers }}{{ if .tmp }}{{ $volumes = list "tmp" }}{{ end }}{{ end -}}
+{{- if $pod.configMap }}{{ $volumes = append $volumes "config" }}{{ end -}}
 {{- include "common-lib.floor.volumes" (dict "context" .context "key" $keys.volumes "volumes" $pod.volumes "reserved" $volumes "level" $level) | nindent 0 }}
 {{- range $pod.volumes | default list }}{{ if kindIs "map" . }}{{ $volumes = append $volumes (toString .name) }}{{ end }}{{ end -}}
 {{- $names := dict -}}
