@@ -307,6 +307,29 @@ def test_install_env(drill: Drill) -> None:
     assert is_ready(drill.deployment())
 
 
+def test_install_ports(drill: Drill) -> None:
+    """install --wait of ci/ports-values.yaml (grpc and admin besides http): the server
+    stores a Service port, a container port and a NetworkPolicy port for each name, the
+    EndpointSlice carries them, and the liveness probe checks the admin port."""
+    example = yaml.safe_load((STANDARD_APP / "ci" / "ports-values.yaml").read_text(encoding="utf-8"))
+    drill.install({key: example[key] for key in ("ports", "probes")}, {"networkPolicy": {"enabled": True}})
+
+    service = drill.api.get("v1", "Service", DEPLOYMENT, drill.namespace)
+    assert [(p["name"], p["port"], p["targetPort"]) for p in service["spec"]["ports"]] == [
+        ("http", 80, "http"), ("grpc", 9090, "grpc"), ("admin", 9901, "admin")]
+    assert service["spec"]["ports"][1]["appProtocol"] == "grpc"
+    [app] = drill.deployment()["spec"]["template"]["spec"]["containers"]
+    assert [(p["name"], p["containerPort"]) for p in app["ports"]] == [("http", 8080), ("grpc", 9090), ("admin", 9901)]
+    assert app["livenessProbe"]["httpGet"]["port"] == "admin" and app["readinessProbe"]["httpGet"]["port"] == "http"
+    policy = drill.api.get("networking.k8s.io/v1", "NetworkPolicy", DEPLOYMENT, drill.namespace)
+    assert [p["port"] for p in policy["spec"]["ingress"][0]["ports"]] == ["http", "grpc", "admin"]
+    slices = wait_for(lambda: [s for s in drill.api.list("discovery.k8s.io/v1", "EndpointSlice", drill.namespace,
+                                                         f"kubernetes.io/service-name={DEPLOYMENT}")
+                               if len(s.get("endpoints") or []) == 2],
+                      timeout=30, what="an EndpointSlice with both pods")
+    assert sorted(p["name"] for p in slices[0]["ports"]) == ["admin", "grpc", "http"]
+
+
 # --------------------------------------------------------------------------- upgrade + hook
 
 

@@ -172,7 +172,7 @@ BREAKS = [
     Break(
         "readiness-probe-dropped",
         "common-lib/templates/_probes.tpl",
-        'readinessProbe:\n  {{- include "common-lib.probes.probe" (dict "type" .type "command" .command "probe" .readiness) | nindent 2 }}\n',
+        'readinessProbe:\n  {{- include "common-lib.probes.probe" (dict "type" .type "command" .command "port" .port "probe" .readiness) | nindent 2 }}\n',
         "",
         "minimal",
         inv.PROBES,

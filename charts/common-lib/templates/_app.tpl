@@ -26,7 +26,8 @@ externalSecret: {enabled: false, secretStoreRef: {}, data: []}
 service: {type: ClusterIP, annotations: {}}
 serviceAccount: {create: false, name: "", annotations: {}, automountToken: false}
 resources: {}
-probes: {type: http, liveness: {}, readiness: {}, startup: {}}
+ports: []
+probes: {type: http, port: http, liveness: {}, readiness: {}, startup: {}}
 podSecurityContext: {}
 containerSecurityContext: {}
 autoscaling: {enabled: false}

@@ -1,40 +1,42 @@
 {{/*
 common-lib.probes.all: liveness, readiness and startup probes: HTTP GET on the configured
-paths or TCP connect on the named port `http`, or `command` run in the container when
-`type` is exec; nothing when `type` is none.
-Input: Probes (dict "type" "http" "command" $list "liveness" $probe "readiness" $probe "startup" $probe)
+paths or TCP connect on a named port (each probe's `port`, else the Probes' `port`, else
+`http`), or `command` run in the container when `type` is exec; nothing when `type` is none.
+Input: Probes (dict "type" "http" "command" $list "port" "http" "liveness" $probe "readiness" $probe "startup" $probe)
 Usage:
   {{- include "common-lib.probes.all" .Values.probes | nindent 10 }}
 */}}
 {{- define "common-lib.probes.all" -}}
 {{- if ne (toString .type) "none" -}}
 livenessProbe:
-  {{- include "common-lib.probes.probe" (dict "type" .type "command" .command "probe" .liveness) | nindent 2 }}
+  {{- include "common-lib.probes.probe" (dict "type" .type "command" .command "port" .port "probe" .liveness) | nindent 2 }}
 readinessProbe:
-  {{- include "common-lib.probes.probe" (dict "type" .type "command" .command "probe" .readiness) | nindent 2 }}
+  {{- include "common-lib.probes.probe" (dict "type" .type "command" .command "port" .port "probe" .readiness) | nindent 2 }}
 startupProbe:
-  {{- include "common-lib.probes.probe" (dict "type" .type "command" .command "probe" .startup) | nindent 2 }}
+  {{- include "common-lib.probes.probe" (dict "type" .type "command" .command "port" .port "probe" .startup) | nindent 2 }}
 {{- end -}}
 {{- end -}}
 
 {{/*
-common-lib.probes.probe: one probe on the named port `http`, or an exec probe.
-Input: (dict "type" "http"|"tcp"|"exec" "command" $list "probe" {path, periodSeconds, timeoutSeconds, failureThreshold})
+common-lib.probes.probe: one probe on a named port (the probe's `port`, else `port`, else
+`http`), or an exec probe.
+Input: (dict "type" "http"|"tcp"|"exec" "command" $list "port" "http" "probe" {path, port, periodSeconds, timeoutSeconds, failureThreshold})
 Usage:
   {{- include "common-lib.probes.probe" (dict "type" "http" "probe" .Values.probes.liveness) | nindent 2 }}
 */}}
 {{- define "common-lib.probes.probe" -}}
 {{- $probe := .probe | default dict -}}
+{{- $port := $probe.port | default .port | default "http" -}}
 {{- if eq (toString .type) "tcp" -}}
 tcpSocket:
-  port: http
+  port: {{ $port | quote }}
 {{- else if eq (toString .type) "exec" -}}
 exec:
   command: {{- toYaml .command | nindent 4 }}
 {{- else -}}
 httpGet:
   path: {{ $probe.path | default "/" | quote }}
-  port: http
+  port: {{ $port | quote }}
 {{- end }}
 periodSeconds: {{ $probe.periodSeconds | default 10 }}
 timeoutSeconds: {{ $probe.timeoutSeconds | default 2 }}
@@ -62,5 +64,25 @@ probes.type: none is for shape: worker only (got "none"); a web service needs a 
 probes.command: an exec probe needs a command (got {{ $probes.command | toJson }}); e.g. ["/app/healthcheck"]
 {{- else if and (ne $type "exec") $probes.command }}
 probes.command: is used only by probes.type exec (got {{ $probes.command | toJson }} with type {{ $type | quote }}); set probes.type: exec or remove it
+{{- end }}
+{{- end -}}
+
+{{/*
+common-lib.probes.validatePorts: http and tcp probes use a port the app container
+declares (`http`, `metrics` when separate, or one of `ports`), over TCP.
+Input: (dict "app" $app "declared" {name: protocol})
+Usage:
+  {{ include "common-lib.probes.validatePorts" (dict "app" .Values "declared" (dict "http" "TCP")) }}
+*/}}
+{{- define "common-lib.probes.validatePorts" -}}
+{{- $probes := .app.probes | default dict -}}
+{{- if has (toString $probes.type) (list "http" "tcp") }}
+{{- range $kind := list "" "liveness" "readiness" "startup" }}
+{{- $given := ternary $probes (index $probes $kind | default dict) (eq $kind "") }}
+{{- $key := ternary "probes.port" (printf "probes.%s.port" $kind) (eq $kind "") }}
+{{- if and (hasKey $given "port") (not (eq (toString (get $.declared (toString $given.port))) "TCP")) }}
+{{ $key }}: {{ ternary "is a UDP port, and probes connect over TCP" "is not a port of the app container" (hasKey $.declared (toString $given.port)) }} (got {{ $given.port | toJson }}); one of {{ keys $.declared | sortAlpha | join ", " }} (http, metrics or a name from ports, over TCP)
+{{- end }}
+{{- end }}
 {{- end }}
 {{- end -}}

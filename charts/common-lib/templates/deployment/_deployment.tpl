@@ -49,8 +49,8 @@ Usage:
 {{/*
 common-lib.deployment.podInput: fills `out` with the input of common-lib.pod.template for
 the App's pods (the same input builds and validates them): frozen labels; checksum and
-scrape annotations; the app container (the named port `http` unless the App is a
-worker, and `metrics` when it is separate; env, secretEnv and downwardEnv; the ConfigMap
+scrape annotations; the app container (the named port `http` and the App's `ports` unless
+the App is a worker, and `metrics` when it is separate; env, secretEnv and downwardEnv; the ConfigMap
 (or its files at `configMountPath`), the ExternalSecret's Secret and the App's `envFrom`
 sources through envFrom; probes;
 the preStop drain (common-lib.shutdown.lifecycle) unless the App is a worker; resources;
@@ -86,6 +86,7 @@ Usage:
 {{- $ports := list -}}
 {{- if ne (toString $app.shape) "worker" -}}
 {{- $ports = list (dict "name" "http" "containerPort" $app.containerPort "protocol" "TCP") -}}
+{{- $ports = concat $ports (include "common-lib.ports.container" $scope | fromYamlArray) -}}
 {{- end -}}
 {{- $ports = concat $ports (include "common-lib.metrics.containerPort" $scope | fromYamlArray) -}}
 {{- $envFrom := list -}}

@@ -4,7 +4,8 @@ common-lib.deployment.validate: the App's pods as they will be rendered
 resources, env, volumes, mounts, ports, sidecars); a listen port; the probes for the shape
 (common-lib.probes.validate); a grace period that outlasts the drain
 (common-lib.shutdown.validate); mesh keys not set by hand (common-lib.mesh.validate); the
-`envFrom` sources (common-lib.env.validateSources); the Pod Security
+`envFrom` sources (common-lib.env.validateSources); the named `ports` and the probes' port
+(common-lib.ports.validate); the Pod Security
 switch (baseline needs a reason); label and annotation maps; scheduling. One line per
 problem (common-lib.validate.app runs it).
 Input: the scope (dict "context" $ "app" $app)
@@ -30,6 +31,7 @@ podSecurity.reason: is required with level baseline (got {{ ($app.podSecurity | 
 {{- include "common-lib.probes.validate" . | nindent 0 }}
 {{- include "common-lib.mesh.validate" . | nindent 0 }}
 {{- include "common-lib.env.validateSources" . | nindent 0 }}
+{{- include "common-lib.ports.validate" . | nindent 0 }}
 {{- if ne (toString $app.shape) "worker" }}
 {{- include "common-lib.shutdown.validate" (dict "drainSeconds" $app.drainSeconds "terminationGracePeriodSeconds" $app.terminationGracePeriodSeconds) | nindent 0 }}
 {{- end }}

@@ -1,7 +1,8 @@
 {{/*
 common-lib.networkpolicy: covers every pod of the release and admits ingress only on the
-declared ports (the container port, and the metrics port when it is separate), from the
-App's `networkPolicy.from` peers or, when that is empty, from any source. A worker
+declared ports (the container port, the App's `ports`, and the metrics port when it is
+separate), from the App's `networkPolicy.from` peers or, when that is empty, from any
+source. A worker
 admits only its metrics port, or nothing without metrics. The migration
 and test pods declare no ports, so nothing reaches them. Egress is not restricted.
 Input: (dict "context" $ "app" $app "overrides" {..})
@@ -38,6 +39,10 @@ spec:
         {{- if $web }}
         - port: http
           protocol: TCP
+        {{- range .app.ports }}
+        - port: {{ .name | quote }}
+          protocol: {{ .protocol | default "TCP" }}
+        {{- end }}
         {{- end }}
         {{- if $metrics }}
         - port: metrics

@@ -3,7 +3,9 @@ common-lib.pod.validate: one line per problem with a pod as common-lib.pod.spec 
 render it, from the same input: the pod's merged security context, annotations and
 priority class against the Pod Security level (common-lib.floor.pod); its volumes
 (common-lib.floor.volumes); container names and port names and numbers used once in the
-pod (the chart's own come first, so a clash is reported where the values added it); and
+pod (the chart's own come first, so a clash is reported on the Container whose
+`keys.ports` names the values that added it; the App's own ports are checked by
+common-lib.ports.validate); and
 every container (common-lib.container.validate). The Pod's `keys` and each Container's
 `keys` map fields to the values keys they came from; `podSecurityLevel` is restricted
 unless the App lowered it.
@@ -37,10 +39,10 @@ Usage:
 {{- range $field := list "name" "containerPort" }}
 {{- $value := include "common-lib.util.string" (get $port $field | default "") }}
 {{- if and $value (eq $field "containerPort") }}{{ $value = printf "%s/%s" $value (toString ($port.protocol | default "TCP")) }}{{ end }}
-{{- if and $value (hasKey $ports (printf "%s=%s" $field $value)) }}
+{{- if and $value $c.keys.ports (hasKey $ports (printf "%s=%s" $field $value)) }}
 {{ printf "%s[%d]" ($c.keys.ports | default "ports") $i }}.{{ $field }}: {{ $value }} is already used by {{ get $ports (printf "%s=%s" $field $value) }} in this pod; each port {{ $field }} is used once
 {{- end }}
-{{- $_ := set $ports (printf "%s=%s" $field $value) (ternary (printf "%s[%d]" ($c.keys.ports | default "") $i) (printf "the chart's %s port" (toString $port.name)) (not (empty $c.keys.ports))) }}
+{{- $_ := set $ports (printf "%s=%s" $field $value) (ternary (printf "%s[%d]" ($c.keys.ports | default "") $i) (printf "the %s container's %s port" (toString $c.name) (toString $port.name)) (not (empty $c.keys.ports))) }}
 {{- end }}
 {{- end }}
 {{- include "common-lib.container.validate" (dict "context" $.context "container" $c "pod" $podCtx "check" (or $pod.securityContext $c.securityContext) "level" $level "volumes" $volumes "grace" $pod.terminationGracePeriodSeconds) | nindent 0 }}

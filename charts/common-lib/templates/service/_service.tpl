@@ -1,7 +1,7 @@
 {{/*
 common-lib.service: the Service in front of the app pods: the App's `service.port`
-forwards to the container's named port `http` (and `metrics` when metrics have a port
-of their own). A worker (`shape: worker`) has none.
+forwards to the container's named port `http`, each of the App's `ports` is exposed on its
+own number (and `metrics` when metrics have a port of their own). A worker (`shape: worker`) has none.
 Input: (dict "context" $ "app" $app "overrides" {..})
 Usage:
   {{- include "common-lib.service" (dict "context" . "app" .Values) | nindent 0 }}
@@ -30,6 +30,9 @@ spec:
       port: {{ .app.service.port }}
       targetPort: http
       protocol: TCP
+    {{- with include "common-lib.ports.service" . | trim }}
+    {{- . | nindent 4 }}
+    {{- end }}
     {{- if include "common-lib.metrics.containerPort" . }}
     - name: metrics
       port: {{ include "common-lib.metrics.port" . }}
