@@ -30,6 +30,9 @@ spec:
     matchLabels: {{- omit $release "app.kubernetes.io/component" | toYaml | nindent 6 }}
   policyTypes:
     - Ingress
+    {{- if (.app.networkPolicy.egress | default dict).enabled }}
+    - Egress
+    {{- end }}
   {{- $web := ne (toString .app.shape) "worker" }}
   {{- $metrics := include "common-lib.metrics.containerPort" . }}
   {{- if or $web $metrics }}
@@ -49,5 +52,6 @@ spec:
   {{- else }}
   ingress: []
   {{- end }}
+  {{- with include "common-lib.networkpolicy.egress" . }}{{ . | nindent 2 }}{{ end }}
 {{- end }}
 {{- end -}}
