@@ -44,7 +44,7 @@ def test_egress_on_a_worker_allows_dns_and_its_rules_only(helm_version) -> None:
     """A worker has no test pod, so its egress is DNS and the declared rules, nothing else."""
     docs = render_chart(STANDARD_APP, helm_version, values_files=[
         STANDARD_APP / "ci" / "worker-values.yaml", STANDARD_APP / "ci" / "egress-values.yaml",
-    ]]).docs
+    ]).docs
     [policy] = [d for d in docs if d["kind"] == "NetworkPolicy"]
     assert policy["spec"]["policyTypes"] == ["Ingress", "Egress"]
     dns, *rules = policy["spec"]["egress"]
