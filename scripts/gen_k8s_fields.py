@@ -49,7 +49,7 @@ ROOTS = [
         "Volume", "VolumeMount", "Toleration", "Affinity", "ContainerPort",
         "EnvVar", "EnvFromSource", "Probe", "Lifecycle",
     )),
-    "io.k8s.api.networking.v1.NetworkPolicyPeer",
+    "io.k8s.api.networking.v1.NetworkPolicyPeer", "io.k8s.api.networking.v1.NetworkPolicyEgressRule",
 ]
 # Objects whose keys belong to the user, not to Kubernetes: checked to be maps, no deeper.
 FREE = {"io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"}

@@ -330,6 +330,33 @@ def test_install_ports(drill: Drill) -> None:
     assert sorted(p["name"] for p in slices[0]["ports"]) == ["admin", "grpc", "http"]
 
 
+def test_install_egress(drill: Drill) -> None:
+    """install --wait of ci/egress-values.yaml (egress restricted) with a migration: the
+    NetworkPolicy the API server stored has policyTypes Ingress and Egress, DNS on UDP and
+    TCP 53 first, the test pod's rule to the app pods and the declared rules; the hook
+    completes and `helm test` passes."""
+    example = yaml.safe_load((STANDARD_APP / "ci" / "egress-values.yaml").read_text(encoding="utf-8"))
+    drill.install({"networkPolicy": example["networkPolicy"]}, MIGRATION)
+
+    [policy] = drill.api.list("networking.k8s.io/v1", "NetworkPolicy", drill.namespace)
+    spec = policy["spec"]
+    assert spec["policyTypes"] == ["Ingress", "Egress"]
+    dns, test_pod, *declared = spec["egress"]
+    assert dns["ports"] == [{"port": 53, "protocol": "UDP"}, {"port": 53, "protocol": "TCP"}]
+    assert dns["to"] == [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "kube-system"}},
+                          "podSelector": {"matchLabels": {"k8s-app": "kube-dns"}}}]
+    assert test_pod["ports"] == [{"port": "http", "protocol": "TCP"}]
+    assert test_pod["to"][0]["podSelector"]["matchLabels"]["app.kubernetes.io/component"] == "app"
+    assert [r["to"] for r in declared] == [r["to"] for r in example["networkPolicy"]["egress"]["rules"]]
+    assert declared[1]["ports"] == [{"port": 5671, "endPort": 5672, "protocol": "TCP"}]
+    assert is_ready(drill.deployment())
+
+    test = drill.helm_run("test", RELEASE)
+    assert TEST_POD in test.stdout and "Succeeded" in test.stdout, test.stdout
+    hooks = [d for d in yaml.safe_load_all(drill.helm_run("get", "hooks", RELEASE).stdout) if d]
+    assert {d["kind"] for d in hooks} == {"Job", "Pod"}
+
+
 # --------------------------------------------------------------------------- upgrade + hook
 
 

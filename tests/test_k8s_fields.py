@@ -156,6 +156,9 @@ GOOD: list[tuple[str, str, str, Any]] = [
         "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "monitoring"}},
         "podSelector": {"matchExpressions": [{"key": "app", "operator": "In", "values": ["prometheus"]}]},
     }),
+    ("egress-rule", "networkPolicy.egress.rules[0]", "NetworkPolicyEgressRule", {
+        "to": [{"ipBlock": {"cidr": "10.20.0.0/16"}}], "ports": [{"port": 5671, "endPort": 5672, "protocol": "TCP"}],
+    }),
 ]
 
 LONG = "x" * 80
@@ -280,6 +283,7 @@ def _objects(cases: list[tuple]) -> list[dict]:
     container: dict[str, Any] = {"name": "app", "image": "registry.example.com/app:1.0.0"}
     pod_spec: dict[str, Any] = {"containers": [container]}
     peers: list[Any] = []
+    policy_spec: dict[str, Any] = {"podSelector": {}, "ingress": [{"from": peers}]}
     for _name, _key, type_name, value, *_ in cases:
         target, field, many = {
             "Volume": (pod_spec, "volumes", True),
@@ -292,6 +296,7 @@ def _objects(cases: list[tuple]) -> list[dict]:
             "Probe": (container, "livenessProbe", False),
             "Lifecycle": (container, "lifecycle", False),
             "NetworkPolicyPeer": (None, "from", True),
+            "NetworkPolicyEgressRule": (policy_spec, "egress", True),
         }[type_name]
         if target is None:
             peers.append(value)
@@ -301,7 +306,7 @@ def _objects(cases: list[tuple]) -> list[dict]:
             target[field] = value
     pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": pod_spec}
     policy = {"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy", "metadata": {"name": "n"},
-              "spec": {"podSelector": {}, "ingress": [{"from": peers}]}}
+              "spec": policy_spec}
     return [pod, policy]
 
 

@@ -144,6 +144,10 @@ PASSTHROUGH: dict[str, st.SearchStrategy] = {
     "sidecars[].startupProbe": st.builds(lambda n: {"exec": {"command": ["true"]}, "failureThreshold": n}, st.integers(1, 30)),
     "sidecars[].lifecycle": st.just({"preStop": {"sleep": {"seconds": 5}}}),
 }
+# The egress peers are NetworkPolicyPeers too.
+PASSTHROUGH.update({key.replace("networkPolicy.from[]", prefix): strategy
+                    for prefix in ("networkPolicy.egress.dns[]", "networkPolicy.egress.rules[].to[]")
+                    for key, strategy in list(PASSTHROUGH.items()) if key.startswith("networkPolicy.from[]")})
 # Init containers take the same Container fields (the chart refuses their probes and
 # lifecycle with a rule, which the outcome classifier accepts as a named refusal).
 PASSTHROUGH.update({key.replace("sidecars[]", "initContainers[]"): strategy

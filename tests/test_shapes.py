@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import pytest
 
+from chart_harness.render import render_chart
 from tests.support.tools import ROOT, STANDARD_APP
 
 # The ci/<name>-values.yaml of every shape besides the plain web service (ci/minimal).
-SHAPE_EXAMPLES = ["worker", "init", "mesh", "env", "ports"]
+SHAPE_EXAMPLES = ["worker", "init", "mesh", "env", "ports", "egress"]
 MAX_VALUE_LINES = 10
 
 
@@ -37,3 +38,15 @@ def test_line_count_ignores_comments_and_counts_values() -> None:
     assert value_lines(text) == ["shape: worker", "probes:", "  type: exec"]
     eleven = "".join(f"key{i}: {i}\n" for i in range(11))
     assert len(value_lines(eleven)) > MAX_VALUE_LINES
+
+
+def test_egress_on_a_worker_allows_dns_and_its_rules_only(helm_version) -> None:
+    """A worker has no test pod, so its egress is DNS and the declared rules, nothing else."""
+    docs = render_chart(STANDARD_APP, helm_version, values_files=[
+        STANDARD_APP / "ci" / "worker-values.yaml", STANDARD_APP / "ci" / "egress-values.yaml",
+    ]).docs
+    [policy] = [d for d in docs if d["kind"] == "NetworkPolicy"]
+    assert policy["spec"]["policyTypes"] == ["Ingress", "Egress"]
+    dns, *rules = policy["spec"]["egress"]
+    assert {(p["port"], p["protocol"]) for p in dns["ports"]} == {(53, "UDP"), (53, "TCP")}
+    assert [r["ports"][0]["port"] for r in rules] == [5432, 5671]

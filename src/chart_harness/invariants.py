@@ -39,6 +39,7 @@ PROBES = "probes"
 PLAINTEXT_SECRET = "plaintext-secret"
 STANDARD_LABELS = "standard-labels"
 HOOK_DELETE_POLICY = "hook-delete-policy"
+EGRESS_DNS = "egress-dns"
 
 STANDARD_LABEL_KEYS = (
     "app.kubernetes.io/name",
@@ -607,6 +608,31 @@ def check_hooks(docs: Iterable[Doc], case: str = "") -> list[Finding]:
 
 
 # ---------------------------------------------------------------------------
+# Egress
+
+
+def _allows_dns(rule: Any) -> bool:
+    ports = rule.get("ports") if isinstance(rule, Mapping) else None
+    found = {(p.get("port"), p.get("protocol") or "TCP") for p in ports or [] if isinstance(p, Mapping)}
+    return {(53, "UDP"), (53, "TCP")} <= found
+
+
+def check_egress_dns(docs: Iterable[Doc], case: str = "") -> list[Finding]:
+    """A NetworkPolicy that restricts egress has a rule for DNS on UDP and TCP 53: without
+    it every name lookup of the pods times out."""
+    found: list[Finding] = []
+    for doc in docs:
+        if doc.get("kind") != "NetworkPolicy" or "Egress" not in (get(doc, "spec.policyTypes") or []):
+            continue
+        rules = get(doc, "spec.egress")
+        if not any(_allows_dns(r) for r in (rules if isinstance(rules, list) else [])):
+            found.append(_violation(case, doc, "spec.egress", EGRESS_DNS,
+                                    "restricts egress but no rule allows DNS on UDP and TCP port 53 "
+                                    f"(got {_got(rules)}); every name lookup would time out"))
+    return found
+
+
+# ---------------------------------------------------------------------------
 # Entry points
 
 Check = Callable[[Iterable[Doc], str], list[Finding]]
@@ -621,6 +647,7 @@ CHECKS: dict[str, Check] = {
     PLAINTEXT_SECRET: check_plaintext_secrets,
     STANDARD_LABELS: check_standard_labels,
     HOOK_DELETE_POLICY: check_hooks,
+    EGRESS_DNS: check_egress_dns,
 }
 
 

@@ -34,7 +34,7 @@ autoscaling: {enabled: false}
 podDisruptionBudget: {enabled: false}
 topologySpread: false
 metrics: {enabled: false, serviceMonitor: {enabled: false, labels: {}}}
-networkPolicy: {enabled: false, from: []}
+networkPolicy: {enabled: false, from: [], egress: {enabled: false, dns: [], rules: []}}
 ingress: {enabled: false, annotations: {}, hosts: [], tls: []}
 migration: {enabled: false, command: [], args: [], hooks: "", env: {}, secretEnv: {}, resources: {}, argocd: false}
 tests: {enabled: false}

@@ -56,7 +56,7 @@ ports: a worker (shape: worker) serves no traffic (got {{ $app.ports | toJson | 
 {{- $key := printf "ports[%d]" $i }}
 {{- $name := toString $port.name }}
 {{- $protocol := toString ($port.protocol | default "TCP") }}
-{{- if not (and (le (len $name) 15) (regexMatch "^[a-z0-9]([a-z0-9]|-[a-z0-9])*$" $name) (regexMatch "[a-z]" $name)) }}
+{{- if not (include "common-lib.util.portName" $port.name) }}
 {{ $key }}.name: is not a port name (got {{ $port.name | toJson }}); at most 15 lower-case letters, digits and single inner "-", with at least one letter, e.g. grpc or admin
 {{- else if hasKey $names $name }}
 {{ $key }}.name: {{ $name | quote }} is already {{ get $names $name }}; choose another name, e.g. grpc or admin
@@ -66,7 +66,7 @@ ports: a worker (shape: worker) serves no traffic (got {{ $app.ports | toJson | 
 {{ $key }}.protocol: must be TCP or UDP, in capitals (got {{ $port.protocol | toJson }})
 {{- end }}
 {{- $number := include "common-lib.util.string" $port.port }}
-{{- if not (and (not (kindIs "string" $port.port)) (regexMatch "^[0-9]{1,5}$" $number) (ge (int $port.port) 1) (le (int $port.port) 65535)) }}
+{{- if not (include "common-lib.util.portNumber" $port.port) }}
 {{ $key }}.port: must be a port number from 1 to 65535 (got {{ $port.port | toJson }}); e.g. 9090
 {{- else }}
 {{- $id := printf "%s/%s" $number $protocol }}

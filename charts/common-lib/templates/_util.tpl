@@ -59,3 +59,30 @@ Usage:
 {{- toJson . -}}
 {{- end -}}
 {{- end -}}
+
+{{/*
+common-lib.util.portNumber: "true" for a port number as a person writes it in values (a
+whole number from 1 to 65535, not a string), nothing otherwise.
+Input: a value
+Usage:
+  {{- if include "common-lib.util.portNumber" $port.containerPort }}
+*/}}
+{{- define "common-lib.util.portNumber" -}}
+{{- if and (not (kindIs "string" .)) (regexMatch "^[0-9]{1,5}$" (include "common-lib.util.string" .)) (ge (int .) 1) (le (int .) 65535) -}}
+true
+{{- end -}}
+{{- end -}}
+
+{{/*
+common-lib.util.portName: "true" for an IANA service name, the name of a container port
+(at most 15 lower-case letters, digits and single inner "-", at least one letter),
+nothing otherwise.
+Input: a value
+Usage:
+  {{- if include "common-lib.util.portName" $port.name }}
+*/}}
+{{- define "common-lib.util.portName" -}}
+{{- if and (kindIs "string" .) (le (len .) 15) (regexMatch "^[a-z0-9]([a-z0-9]|-[a-z0-9])*$" .) (regexMatch "[a-z]" .) -}}
+true
+{{- end -}}
+{{- end -}}

@@ -35,7 +35,7 @@ Usage:
 {{- range $i, $port := $c.ports | default list }}
 {{- $key := printf "%s[%d]" $keys.ports $i }}
 {{- include "common-lib.fields.check" (dict "context" $.context "key" $key "value" $port "type" "ContainerPort") | nindent 0 }}
-{{- if and (kindIs "map" $port) (not (and (not (kindIs "string" $port.containerPort)) (regexMatch "^[0-9]{1,5}$" (include "common-lib.util.string" $port.containerPort)) (ge (int $port.containerPort) 1) (le (int $port.containerPort) 65535))) }}
+{{- if and (kindIs "map" $port) (not (include "common-lib.util.portNumber" $port.containerPort)) }}
 {{ $key }}.containerPort: must be a port number from 1 to 65535 (got {{ $port.containerPort | toJson }})
 {{- else if and (kindIs "map" $port) $port.protocol (not (has (toString $port.protocol) (list "TCP" "UDP" "SCTP"))) }}
 {{ $key }}.protocol: must be TCP, UDP or SCTP, in capitals (got {{ $port.protocol | toJson }})
@@ -43,7 +43,7 @@ Usage:
 {{- if and (kindIs "map" $port) (or $port.hostPort $port.hostIP) }}
 {{ $key }}.hostPort: host ports are never allowed (got {{ pick $port "hostPort" "hostIP" | toJson }}); reach the container through a Service
 {{- end }}
-{{- if and (kindIs "map" $port) $port.name (not (and (le (len (toString $port.name)) 15) (regexMatch "^[a-z0-9]([a-z0-9]|-[a-z0-9])*$" (toString $port.name)) (regexMatch "[a-z]" (toString $port.name)))) }}
+{{- if and (kindIs "map" $port) $port.name (not (include "common-lib.util.portName" (toString $port.name))) }}
 {{ $key }}.name: is not a port name (got {{ $port.name | toJson }}); at most 15 lower-case letters, digits and single inner "-", with at least one letter, e.g. grpc-admin
 {{- end }}
 {{- end }}

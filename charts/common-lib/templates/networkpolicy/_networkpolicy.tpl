@@ -2,9 +2,9 @@
 common-lib.networkpolicy: covers every pod of the release and admits ingress only on the
 declared ports (the container port, the App's `ports`, and the metrics port when it is
 separate), from the App's `networkPolicy.from` peers or, when that is empty, from any
-source. A worker
-admits only its metrics port, or nothing without metrics. The migration
-and test pods declare no ports, so nothing reaches them. Egress is not restricted.
+source. A worker admits only its metrics port, or nothing without metrics. The migration
+and test pods declare no ports, so nothing reaches them. Egress is restricted only with
+`networkPolicy.egress` (common-lib.networkpolicy.egress).
 Input: (dict "context" $ "app" $app "overrides" {..})
 Usage:
   {{- include "common-lib.networkpolicy" (dict "context" . "app" .Values) | nindent 0 }}
@@ -31,6 +31,9 @@ spec:
     matchLabels: {{- omit $release "app.kubernetes.io/component" | toYaml | nindent 6 }}
   policyTypes:
     - Ingress
+    {{- if (.app.networkPolicy.egress | default dict).enabled }}
+    - Egress
+    {{- end }}
   {{- $web := ne (toString .app.shape) "worker" }}
   {{- $metrics := include "common-lib.metrics.containerPort" . }}
   {{- if or $web $metrics }}
@@ -54,5 +57,6 @@ spec:
   {{- else }}
   ingress: []
   {{- end }}
+  {{- with include "common-lib.networkpolicy.egress" . }}{{ . | nindent 2 }}{{ end }}
 {{- end }}
 {{- end -}}

@@ -1,9 +1,7 @@
 {{/*
 common-lib.networkpolicy.validate: every `networkPolicy.from` peer as the API server
-would see it: fields known (common-lib.fields.check); at least one of podSelector,
-namespaceSelector and ipBlock, and ipBlock alone; an ipBlock CIDR with a prefix the
-address family allows, and `except` ranges of the same family with a longer prefix, inside
-the CIDR (checked for IPv4).
+would see it (fields known, common-lib.fields.check; then common-lib.networkpolicy.peer),
+and the egress settings (common-lib.networkpolicy.egress.validate).
 Input: the scope (dict "context" $ "app" $app)
 Usage:
   {{ include "common-lib.networkpolicy.validate" (dict "context" $ "app" .Values) }}
@@ -12,10 +10,28 @@ Usage:
 {{- range $i, $peer := .app.networkPolicy.from | default list }}
 {{- $key := printf "networkPolicy.from[%d]" $i }}
 {{- include "common-lib.fields.check" (dict "context" $.context "key" $key "value" $peer "type" "NetworkPolicyPeer") | nindent 0 }}
+{{- include "common-lib.networkpolicy.peer" (dict "key" $key "peer" $peer "empty" "an empty list networkPolicy.from: [] admits every source") | nindent 0 }}
+{{- end }}
+{{- include "common-lib.networkpolicy.egress.validate" . | nindent 0 }}
+{{- end -}}
+
+{{/*
+common-lib.networkpolicy.peer: one line per problem of a NetworkPolicyPeer whose fields
+are known: at least one of podSelector, namespaceSelector and ipBlock, and ipBlock
+alone; an ipBlock CIDR with a prefix the address family allows, and `except` ranges of
+the same family with a longer prefix, inside the CIDR (checked for IPv4). `empty` says
+what to write instead of an empty peer.
+Input: (dict "key" "networkPolicy.from[0]" "peer" $peer "empty" "<hint>")
+Usage:
+  {{- include "common-lib.networkpolicy.peer" (dict "key" $key "peer" $peer "empty" "...") | nindent 0 }}
+*/}}
+{{- define "common-lib.networkpolicy.peer" -}}
+{{- $key := .key }}
+{{- $peer := .peer }}
 {{- if kindIs "map" $peer }}
 {{- $kinds := keys (pick $peer "podSelector" "namespaceSelector" "ipBlock") | sortAlpha }}
 {{- if not $kinds }}
-{{ $key }}: names no peer (got {{ $peer | toJson }}); set podSelector, namespaceSelector or ipBlock (an empty list networkPolicy.from: [] admits every source)
+{{ $key }}: names no peer (got {{ $peer | toJson }}); set podSelector, namespaceSelector or ipBlock ({{ .empty }})
 {{- else if and (has "ipBlock" $kinds) (gt (len $kinds) 1) }}
 {{ $key }}.ipBlock: cannot be combined with a selector (got {{ $kinds | toJson }}); use one peer for the ipBlock and another for the selectors
 {{- end }}
@@ -34,7 +50,6 @@ Usage:
 {{- end }}
 {{- if not $inside }}
 {{ $key }}.ipBlock.except[{{ $j }}]: must be a CIDR of the same family inside {{ $peer.ipBlock.cidr | toJson }}, with a longer prefix (got {{ $except | toJson }})
-{{- end }}
 {{- end }}
 {{- end }}
 {{- end }}
