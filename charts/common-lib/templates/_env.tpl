@@ -16,3 +16,21 @@ Usage:
 {{- end -}}
 {{- toYaml $vars -}}
 {{- end -}}
+
+{{/*
+common-lib.env.from: the `envFrom` list of the app's own configuration: the ConfigMap
+(when the App has `config`) and the ExternalSecret's Secret (when it is enabled).
+Input: the scope (dict "context" $ "app" $app)
+Usage:
+  {{- $envFrom := include "common-lib.env.from" (dict "context" $ "app" .Values) | fromYamlArray }}
+*/}}
+{{- define "common-lib.env.from" -}}
+{{- $envFrom := list -}}
+{{- if .app.config -}}
+{{- $envFrom = append $envFrom (dict "configMapRef" (dict "name" (include "common-lib.names.suffixed" (dict "context" .context "app" .app "suffix" "config")))) -}}
+{{- end -}}
+{{- if .app.externalSecret.enabled -}}
+{{- $envFrom = append $envFrom (dict "secretRef" (dict "name" (include "common-lib.externalsecret.secretName" .))) -}}
+{{- end -}}
+{{- toYaml $envFrom -}}
+{{- end -}}

@@ -50,7 +50,8 @@ Usage:
 common-lib.deployment.podInput: fills `out` with the input of common-lib.pod.template for
 the App's pods (the same input builds and validates them): frozen labels; checksum and
 scrape annotations; the app container (the named port `http` unless the App is a
-worker, and `metrics` when it is separate; env; the ConfigMap and the ExternalSecret's Secret through envFrom; probes;
+worker, and `metrics` when it is separate; env; the ConfigMap and the ExternalSecret's Secret through envFrom
+(common-lib.env.from); probes;
 the preStop drain (common-lib.shutdown.lifecycle) unless the App is a worker; resources;
 security; /tmp); the sidecars, those with `restartPolicy: Always` as native
 sidecars (init containers that outlive the app), then the App's `initContainers`, which run
@@ -86,13 +87,7 @@ Usage:
 {{- $ports = list (dict "name" "http" "containerPort" $app.containerPort "protocol" "TCP") -}}
 {{- end -}}
 {{- $ports = concat $ports (include "common-lib.metrics.containerPort" $scope | fromYamlArray) -}}
-{{- $envFrom := list -}}
-{{- if $app.config -}}
-{{- $envFrom = append $envFrom (dict "configMapRef" (dict "name" (include "common-lib.names.suffixed" (dict "context" .context "app" $app "suffix" "config")))) -}}
-{{- end -}}
-{{- if $app.externalSecret.enabled -}}
-{{- $envFrom = append $envFrom (dict "secretRef" (dict "name" (include "common-lib.externalsecret.secretName" $scope))) -}}
-{{- end -}}
+{{- $envFrom := include "common-lib.env.from" $scope | fromYamlArray -}}
 {{- $main := dict
   "name" "app"
   "image" $app.image
