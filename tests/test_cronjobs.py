@@ -26,7 +26,7 @@ BASE = ["nameOverride=orders", "image.repository=registry.example.com/shop/order
 # Schedules the chart renders, and the API server accepts.
 ACCEPTED = [
     "0 3 * * *", "*/15 * * * *", "0 0 1 1 *", "59 23 31 12 6", "0-59/5 * * * *", "5/10 * * * *",
-    "30 6 1-7 JAN,apr,Jul,OCT MON-FRI/2", "0 9 ? * sun", "0  3 * * *", "0 0 * * 0,6",
+    "30 6 1-7 JAN,apr,Jul,OCT MON-FRI/2", "0 9 ? * sun", "0  3 * * *", "0 0 * * 0,6", "*/99999999999 * * * *",
     "@hourly", "@daily", "@midnight", "@weekly", "@monthly", "@yearly", "@annually",
 ]
 # Schedules the chart refuses, with the problem it names; all but CHART_ONLY are rejected
@@ -48,6 +48,7 @@ REFUSED = {
     "0 0 * * 1,,2": '"" is not *, ?, a value',
     "0 0 * FOO *": '"FOO" is not a number from 1 to 12 or a name such as JAN',
     "0 0 * JANUARY *": '"JANUARY" is not *, ?, a value',
+    "99999999999999999999 * * * *": '"99999999999999999999" is not *, ?, a value',
     "@reboot": "is not a known macro",
     "TZ=UTC 0 0 * * *": "sets a time zone in the schedule",
     "CRON_TZ=Europe/Berlin 0 0 * * *": "sets a time zone in the schedule",

@@ -1,8 +1,8 @@
 {{/*
 common-lib.cronjob.validateField: what is wrong with one field of a cron schedule, or
 nothing: a comma-separated list of `*`, `?`, a value or a range `a-b`, each with an
-optional step `/n` (n above 0); values from `min` to `max`, or a name of `names`
-(three letters, any case: JAN, MON). As robfig/cron, the CronJob controller's parser.
+optional step `/n` (n above 0); values of at most 9 digits, from `min` to `max`, or a
+name of `names` (three letters, any case: JAN, MON); as the CronJob controller parses it.
 Input: (dict "value" "1-5" "min" 0 "max" 6 "names" (dict "SUN" 0 ...) "example" "MON")
 Usage:
   {{- $problem := include "common-lib.cronjob.validateField" (dict "value" "1-5" "min" 0 "max" 59 "names" dict) }}
@@ -11,7 +11,7 @@ Usage:
 {{- $in := . -}}
 {{- $problem := "" -}}
 {{- range $part := splitList "," .value -}}
-{{- $m := regexFindAll "^(\\*|\\?|([0-9]+|[A-Za-z]{3})(-([0-9]+|[A-Za-z]{3}))?)(/([0-9]+))?$" $part 1 -}}
+{{- $m := regexFindAll "^(\\*|\\?|([0-9]{1,9}|[A-Za-z]{3})(-([0-9]{1,9}|[A-Za-z]{3}))?)(/([0-9]{1,18}))?$" $part 1 -}}
 {{- if not $m -}}
 {{- $problem = $problem | default (printf "%s is not *, ?, a value, a range a-b or a list of them, with an optional step /n" ($part | quote)) -}}
 {{- else -}}
