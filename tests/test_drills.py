@@ -357,6 +357,39 @@ def test_install_egress(drill: Drill) -> None:
     assert {d["kind"] for d in hooks} == {"Job", "Pod"}
 
 
+def test_install_cronjobs(drill: Drill) -> None:
+    """install --wait of ci/cronjobs-values.yaml: the API server stores the CronJob as
+    rendered (schedule, time zone, Forbid, the restricted contexts under Pod Security
+    "restricted"), and its pod template is selected by neither the Service nor the PDB
+    nor the Deployment. No run is awaited."""
+    example = yaml.safe_load((STANDARD_APP / "ci" / "cronjobs-values.yaml").read_text(encoding="utf-8"))
+    drill.install({"cronJobs": example["cronJobs"]})
+
+    cronjob = drill.api.get("batch/v1", "CronJob", "orders-nightly-report", drill.namespace)
+    spec = cronjob["spec"]
+    assert (spec["schedule"], spec["timeZone"], spec["concurrencyPolicy"]) == ("0 3 * * *", "Europe/Berlin", "Forbid")
+    assert (spec["successfulJobsHistoryLimit"], spec["failedJobsHistoryLimit"], spec["suspend"]) == (3, 1, False)
+    job = spec["jobTemplate"]["spec"]
+    assert (job["backoffLimit"], job["activeDeadlineSeconds"]) == (2, 3600)
+    template = job["template"]
+    pod = template["spec"]
+    assert pod["restartPolicy"] == "Never" and pod["automountServiceAccountToken"] is False
+    assert pod["securityContext"] == {"runAsNonRoot": True, "seccompProfile": {"type": "RuntimeDefault"}}
+    [container] = pod["containers"]
+    assert container["command"] == ["/app/orders", "report", "--yesterday"] and "ports" not in container
+    assert container["securityContext"]["readOnlyRootFilesystem"] is True
+    assert container["securityContext"]["capabilities"] == {"drop": ["ALL"]}
+    labels = template["metadata"]["labels"]
+    assert labels["app.kubernetes.io/component"] == "cronjob"
+    selectors = {
+        "Service": drill.api.get("v1", "Service", DEPLOYMENT, drill.namespace)["spec"]["selector"],
+        "PodDisruptionBudget": drill.api.get("policy/v1", "PodDisruptionBudget", DEPLOYMENT, drill.namespace)["spec"]["selector"]["matchLabels"],
+        "Deployment": drill.deployment()["spec"]["selector"]["matchLabels"],
+    }
+    selected = [kind for kind, selector in selectors.items() if selector.items() <= labels.items()]
+    assert not selected, f"the CronJob's pods are selected by {selected}"
+
+
 # --------------------------------------------------------------------------- upgrade + hook
 
 

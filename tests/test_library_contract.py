@@ -451,6 +451,8 @@ def test_base_templates_take_overrides_by_merge(helm_version):
     assert job["spec"]["activeDeadlineSeconds"] == 120 and job["spec"]["ttlSecondsAfterFinished"] == 3600
     assert job["spec"]["backoffLimit"] == 0
     assert job["metadata"]["annotations"]["helm.sh/hook-delete-policy"] == "before-hook-creation,hook-succeeded"
+    cronjob = result.one("CronJob")
+    assert cronjob["spec"]["suspend"] is True and cronjob["spec"]["concurrencyPolicy"] == "Forbid"
     assert not result.of_kind("ServiceAccount"), "serviceAccount.create=false renders no ServiceAccount"
 
 

@@ -4,7 +4,7 @@ Each concern (security contexts, resources, env, /tmp and other mounts, volumes,
 secrets) is assembled in exactly one helper. These tests change that one helper in a
 temporary copy of the library and render the consumer chart (tests/consumer-chart, its
 own values layout), with every workload on: the Deployment's app container and sidecar,
-the migration Job and the `helm test` pod. Every pod and container must show the change;
+the migration Job, a CronJob and the `helm test` pod. Every pod and container must show the change;
 a workload that assembled the concern on its own would not.
 """
 
@@ -29,6 +29,7 @@ WORKLOADS = {
     ("Deployment/orders", "app"),
     ("Deployment/orders", "log-shipper"),
     ("Job/orders-migrate", "migrate"),
+    ("CronJob/orders-report", "report"),
     ("Pod/orders-test", "test"),
 }
 # Extra values: env and pull secrets on the workloads that carry them.
@@ -77,7 +78,7 @@ MUTATIONS = [
         f'{{{{- $vars := list (dict "name" "{MARK}" "value" "1") -}}}}',
         lambda pod, c: {"name": MARK, "value": "1"} in (c.get("env") or []),
         # the sidecar brings its env list as given; the test pod has no env
-        frozenset({("Deployment/orders", "app"), ("Job/orders-migrate", "migrate")}),
+        frozenset({("Deployment/orders", "app"), ("Job/orders-migrate", "migrate"), ("CronJob/orders-report", "report")}),
     ),
     Mutation(
         "tmp-mount",
@@ -85,7 +86,7 @@ MUTATIONS = [
         "  mountPath: /tmp\n",
         f"  mountPath: /tmp\n  subPath: {MARK}\n",
         lambda pod, c: any(m.get("subPath") == MARK for m in c.get("volumeMounts") or []),
-        frozenset({("Deployment/orders", "app"), ("Job/orders-migrate", "migrate")}),
+        frozenset({("Deployment/orders", "app"), ("Job/orders-migrate", "migrate"), ("CronJob/orders-report", "report")}),
     ),
     Mutation(
         "tmp-volume",
@@ -93,7 +94,8 @@ MUTATIONS = [
         "  emptyDir:\n",
         f"  emptyDir:\n    medium: {MARK}\n",
         lambda pod, c: any((v.get("emptyDir") or {}).get("medium") == MARK for v in pod.get("volumes") or []),
-        frozenset({("Deployment/orders", "app"), ("Deployment/orders", "log-shipper"), ("Job/orders-migrate", "migrate")}),
+        frozenset({("Deployment/orders", "app"), ("Deployment/orders", "log-shipper"), ("Job/orders-migrate", "migrate"),
+                   ("CronJob/orders-report", "report")}),
     ),
     Mutation(
         "pull-secrets",
@@ -102,7 +104,8 @@ MUTATIONS = [
         f"  - name: {{{{ printf \"%s-{MARK}\" . | quote }}}}\n",
         lambda pod, c: [s["name"] for s in pod.get("imagePullSecrets") or []] == [f"registry-credentials-{MARK}"],
         # the test pod's public image needs no pull secret
-        frozenset({("Deployment/orders", "app"), ("Deployment/orders", "log-shipper"), ("Job/orders-migrate", "migrate")}),
+        frozenset({("Deployment/orders", "app"), ("Deployment/orders", "log-shipper"), ("Job/orders-migrate", "migrate"),
+                   ("CronJob/orders-report", "report")}),
     ),
     Mutation(
         "every-container",
@@ -157,11 +160,12 @@ def test_every_workload_follows_the_one_place(helm4, consumer_copy, mutation: Mu
 
 
 def test_an_app_wide_input_reaches_every_app_workload(helm4):
-    """The same holds for values: one pod-security override reaches the app and the
-    migration pods, and one container override every container that inherits it."""
+    """The same holds for values: one pod-security override reaches the app, the
+    migration and the CronJob pods, and one container override every container that inherits it."""
     extra = ("workload.podHardening.fsGroup=2000", "workload.hardening.runAsUser=3000")
     found = workloads(render_chart(CONSUMER, helm4, values_files=[SCENARIO], set_values=SET + extra).docs)
     pods = {key for key, (pod, _c) in found.items() if pod["securityContext"].get("fsGroup") == 2000}
-    assert pods == {("Deployment/orders", "app"), ("Deployment/orders", "log-shipper"), ("Job/orders-migrate", "migrate")}
+    assert pods == {("Deployment/orders", "app"), ("Deployment/orders", "log-shipper"), ("Job/orders-migrate", "migrate"),
+                    ("CronJob/orders-report", "report")}
     containers = {key for key, (_pod, c) in found.items() if c["securityContext"].get("runAsUser") == 3000}
-    assert containers == {("Deployment/orders", "app"), ("Job/orders-migrate", "migrate")}
+    assert containers == {("Deployment/orders", "app"), ("Job/orders-migrate", "migrate"), ("CronJob/orders-report", "report")}

@@ -37,6 +37,7 @@ metrics: {enabled: false, serviceMonitor: {enabled: false, labels: {}}}
 networkPolicy: {enabled: false, from: [], egress: {enabled: false, dns: [], rules: []}}
 ingress: {enabled: false, annotations: {}, hosts: [], tls: []}
 migration: {enabled: false, command: [], args: [], hooks: "", env: {}, secretEnv: {}, resources: {}, argocd: false}
+cronJobs: {}
 tests: {enabled: false}
 commonLabels: {}
 podLabels: {}

@@ -109,3 +109,38 @@ Usage:
 {{- end }}
 {{- end }}
 {{- end -}}
+
+{{/*
+common-lib.env.from: the `envFrom` list of the app's own configuration: the ConfigMap
+(when the App has `config` and does not mount it as files), the ExternalSecret's Secret
+(when it is enabled), then the App's `envFrom` sources (common-lib.env.sources).
+Input: the scope (dict "context" $ "app" $app)
+Usage:
+  {{- $envFrom := include "common-lib.env.from" (dict "context" $ "app" .Values) | fromYamlArray }}
+*/}}
+{{- define "common-lib.env.from" -}}
+{{- $envFrom := list -}}
+{{- if and .app.config (not .app.configMountPath) -}}
+{{- $envFrom = append $envFrom (dict "configMapRef" (dict "name" (include "common-lib.names.suffixed" (dict "context" .context "app" .app "suffix" "config")))) -}}
+{{- end -}}
+{{- if .app.externalSecret.enabled -}}
+{{- $envFrom = append $envFrom (dict "secretRef" (dict "name" (include "common-lib.externalsecret.secretName" .))) -}}
+{{- end -}}
+{{- $envFrom = concat $envFrom (include "common-lib.env.sources" .app.envFrom | fromYamlArray) -}}
+{{- toYaml $envFrom -}}
+{{- end -}}
+
+{{/*
+common-lib.env.configFiles: the directory where the App's `config` is mounted as files
+(`configMountPath`, when there is config), after setting the Pod's `configMap` so
+common-lib.pod.spec adds the volume `config`; nothing when config is environment variables.
+Input: (dict "context" $ "app" $app "pod" $pod)
+Usage:
+  {{- $configPath := include "common-lib.env.configFiles" (dict "context" $ "app" .Values "pod" $pod) }}
+*/}}
+{{- define "common-lib.env.configFiles" -}}
+{{- if and .app.config .app.configMountPath -}}
+{{- $_ := set .pod "configMap" (include "common-lib.names.suffixed" (dict "context" .context "app" .app "suffix" "config")) -}}
+{{- .app.configMountPath -}}
+{{- end -}}
+{{- end -}}

@@ -1,10 +1,10 @@
 {{/*
 common-lib.mesh.labels / common-lib.mesh.annotations: a pod's service-mesh membership,
 from the App's `mesh` (none, istio or linkerd). The app's pods join the mesh; the
-migration Job and the test pod opt out, because a hook pod with a proxy that never exits
+migration Job, the CronJobs and the test pod opt out, because a Job pod with a proxy that never exits
 never completes. Istio: the `sidecar.istio.io/inject` label, and the app waits for the
 proxy (holdApplicationUntilProxyStarts). Linkerd: the `linkerd.io/inject` annotation.
-Input: (dict "app" $app "component" "app"|"migration"|"test")
+Input: (dict "app" $app "component" "app"|"migration"|"cronjob"|"test")
 Usage:
   {{- $_ := include "common-lib.util.merge" (list $labels (include "common-lib.mesh.labels" $in | fromYaml)) }}
 */}}

@@ -19,7 +19,7 @@ given the same address within this render. */ -}}
 {{- $_ := set $done $key .app -}}
 {{- $_ := set .context "common-lib.validated" $done -}}
 {{- $messages := list -}}
-{{- range $kind := list "deployment" "service" "serviceaccount" "hpa" "pdb" "configmap" "externalsecret" "ingress" "networkpolicy" "servicemonitor" "migration" "testpod" -}}
+{{- range $kind := list "deployment" "service" "serviceaccount" "hpa" "pdb" "configmap" "externalsecret" "ingress" "networkpolicy" "servicemonitor" "migration" "cronjob" "testpod" -}}
 {{- $out := include (printf "common-lib.%s.validate" $kind) $ | trim -}}
 {{- if $out -}}
 {{- $messages = concat $messages (compact (splitList "\n" $out)) -}}

@@ -35,6 +35,7 @@ consumer.app: common-lib's App input, built from this chart's own values layout
   "podAnnotations" $v.podNotes
   "ingress" $v.extras.ingress
   "migration" $v.extras.migration
+  "cronJobs" $v.extras.cronJobs
   "externalSecret" $v.extras.externalSecret
   "tests" $v.extras.tests
 )) -}}

@@ -50,9 +50,9 @@ Usage:
 common-lib.deployment.podInput: fills `out` with the input of common-lib.pod.template for
 the App's pods (the same input builds and validates them): frozen labels; checksum and
 scrape annotations; the app container (the named port `http` and the App's `ports` unless
-the App is a worker, and `metrics` when it is separate; env, secretEnv and downwardEnv; the ConfigMap
-(or its files at `configMountPath`), the ExternalSecret's Secret and the App's `envFrom`
-sources through envFrom; probes;
+the App is a worker, and `metrics` when it is separate; env, secretEnv and downwardEnv; the
+ConfigMap (or its files at `configMountPath`, common-lib.env.configFiles), the
+ExternalSecret's Secret and the App's `envFrom` sources through envFrom (common-lib.env.from); probes;
 the preStop drain (common-lib.shutdown.lifecycle) unless the App is a worker; resources;
 security; /tmp); the sidecars, those with `restartPolicy: Always` as native
 sidecars (init containers that outlive the app), then the App's `initContainers`, which run
@@ -89,18 +89,8 @@ Usage:
 {{- $ports = concat $ports (include "common-lib.ports.container" $scope | fromYamlArray) -}}
 {{- end -}}
 {{- $ports = concat $ports (include "common-lib.metrics.containerPort" $scope | fromYamlArray) -}}
-{{- $envFrom := list -}}
-{{- $configMap := include "common-lib.names.suffixed" (dict "context" .context "app" $app "suffix" "config") -}}
-{{- $configPath := ternary $app.configMountPath "" (not (empty $app.config)) -}}
-{{- if $configPath -}}
-{{- $_ := set $pod "configMap" $configMap -}}
-{{- else if $app.config -}}
-{{- $envFrom = append $envFrom (dict "configMapRef" (dict "name" $configMap)) -}}
-{{- end -}}
-{{- if $app.externalSecret.enabled -}}
-{{- $envFrom = append $envFrom (dict "secretRef" (dict "name" (include "common-lib.externalsecret.secretName" $scope))) -}}
-{{- end -}}
-{{- $envFrom = concat $envFrom (include "common-lib.env.sources" $app.envFrom | fromYamlArray) -}}
+{{- $envFrom := include "common-lib.env.from" $scope | fromYamlArray -}}
+{{- $configPath := include "common-lib.env.configFiles" (dict "context" .context "app" $app "pod" $pod) -}}
 {{- $main := dict
   "name" "app"
   "image" $app.image

@@ -2,9 +2,9 @@
 common-lib.networkpolicy: covers every pod of the release and admits ingress only on the
 declared ports (the container port, the App's `ports`, and the metrics port when it is
 separate), from the App's `networkPolicy.from` peers or, when that is empty, from any
-source. A worker admits only its metrics port, or nothing without metrics. The migration
-and test pods declare no ports, so nothing reaches them. Egress is restricted only with
-`networkPolicy.egress` (common-lib.networkpolicy.egress).
+source. A worker admits only its metrics port, or nothing without metrics. The migration,
+CronJob and test pods declare no ports, so nothing reaches them. Egress is restricted only
+with `networkPolicy.egress` (common-lib.networkpolicy.egress).
 Input: (dict "context" $ "app" $app "overrides" {..})
 Usage:
   {{- include "common-lib.networkpolicy" (dict "context" . "app" .Values) | nindent 0 }}
@@ -24,8 +24,8 @@ metadata:
   labels: {{- include "common-lib.labels.standard" $scope | nindent 4 }}
 spec:
   podSelector:
-    {{- /* Every pod of the release (app, migration hook, helm test), not only the app: the
-    hook pods serve no port, so they get no ingress at all. */}}
+    {{- /* Every pod of the release (app, migration hook, CronJobs, helm test), not only the
+    app: the others serve no port, so they get no ingress at all. */}}
     {{- $release := dict }}
     {{- $_ := include "common-lib.labels.setSelector" (list $release $scope) }}
     matchLabels: {{- omit $release "app.kubernetes.io/component" | toYaml | nindent 6 }}
