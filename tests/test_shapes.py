@@ -9,7 +9,7 @@ import pytest
 from tests.support.tools import ROOT, STANDARD_APP
 
 # The ci/<name>-values.yaml of every shape besides the plain web service (ci/minimal).
-SHAPE_EXAMPLES = ["worker", "init", "mesh"]
+SHAPE_EXAMPLES = ["worker", "init", "mesh", "httproute"]
 MAX_VALUE_LINES = 10
 
 
