@@ -390,6 +390,27 @@ def test_install_cronjobs(drill: Drill) -> None:
     assert not selected, f"the CronJob's pods are selected by {selected}"
 
 
+def test_install_httproute(drill: Drill) -> None:
+    """install --wait of ci/httproute-values.yaml: the API server (with the upstream Gateway
+    API CRD and its CEL rules) stores the HTTPRoute, attached to the shared Gateway's https
+    listener, for the host, to the chart's Service on its port. No Gateway controller runs."""
+    example = yaml.safe_load((STANDARD_APP / "ci" / "httproute-values.yaml").read_text(encoding="utf-8"))
+    drill.install({"httpRoute": example["httpRoute"]})
+
+    service = drill.api.get("v1", "Service", DEPLOYMENT, drill.namespace)
+    route = drill.api.get("gateway.networking.k8s.io/v1", "HTTPRoute", DEPLOYMENT, drill.namespace)
+    assert route["metadata"]["labels"]["app.kubernetes.io/instance"] == RELEASE
+    spec = route["spec"]
+    assert [{k: p[k] for k in ("name", "namespace", "sectionName")} for p in spec["parentRefs"]] == [
+        {"name": "shared-gateway", "namespace": "gateway-system", "sectionName": "https"}]
+    assert spec["hostnames"] == ["orders.example.com"]
+    [rule] = spec["rules"]
+    assert rule["matches"] == [{"path": {"type": "PathPrefix", "value": "/"}}]
+    [backend] = rule["backendRefs"]
+    assert (backend["kind"], backend["group"], backend["name"]) == ("Service", "", service["metadata"]["name"])
+    assert backend["port"] == service["spec"]["ports"][0]["port"]
+
+
 # --------------------------------------------------------------------------- upgrade + hook
 
 

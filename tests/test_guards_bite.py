@@ -45,6 +45,15 @@ SELECTOR_DEFINE_END = "app.kubernetes.io/component: {{ .component | quote }}\n{{
 
 BREAKS = [
     Break(
+        "httproute-backend-on-the-container-port",
+        "common-lib/templates/httproute/_httproute.tpl",
+        "  port: {{ .app.service.port }}",
+        "  port: {{ .app.containerPort }}",
+        "httproute",
+        inv.ROUTE_BACKENDS,
+        ("HTTPRoute/orders", "spec.rules[0].backendRefs[0].port", "not a port of Service orders (got 8080)"),
+    ),
+    Break(
         "chart-label-in-selector",
         "common-lib/templates/_labels.tpl",
         SELECTOR_DEFINE_END,

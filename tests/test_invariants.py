@@ -407,6 +407,19 @@ BREAKS: list[tuple[str, Mutation, str, str]] = [
         inv.HOOK_DELETE_POLICY,
         "unknown delete policy",
     ),
+    # route backends
+    (
+        "ingress-to-another-service",
+        lambda d: _one(d, "Ingress")["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"].update({"name": "payments"}),
+        inv.ROUTE_BACKENDS,
+        "not a Service of this release (got 'payments')",
+    ),
+    (
+        "ingress-to-a-missing-port",
+        lambda d: _one(d, "Ingress")["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"].update({"port": {"name": "admin"}}),
+        inv.ROUTE_BACKENDS,
+        "not a port of Service orders (got 'admin')",
+    ),
     (
         "argocd-hook-without-delete-policy",
         lambda d: _one(d, "Job")["metadata"]["annotations"].pop("argocd.argoproj.io/hook-delete-policy"),

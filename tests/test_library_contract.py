@@ -456,6 +456,18 @@ def test_base_templates_take_overrides_by_merge(helm_version):
     assert not result.of_kind("ServiceAccount"), "serviceAccount.create=false renders no ServiceAccount"
 
 
+def test_httproute_defaults_in_a_consumer(helm_version):
+    """A consumer that names only a Gateway gets every path (PathPrefix /) of every host,
+    to its own Service on the Service's port."""
+    result = render_consumer(helm_version, scenario="overrides")
+    route, service = result.one("HTTPRoute"), result.one("Service")
+    assert route["spec"]["parentRefs"] == [{"name": "shared-gateway"}] and "hostnames" not in route["spec"]
+    [rule] = route["spec"]["rules"]
+    assert rule["matches"] == [{"path": {"type": "PathPrefix", "value": "/"}}]
+    assert rule["backendRefs"] == [{"group": "", "kind": "Service", "name": service["metadata"]["name"],
+                                    "port": service["spec"]["ports"][0]["port"]}]
+
+
 @pytest.mark.parametrize("scenario", [None, "overrides"])
 def test_library_objects_keep_every_invariant_in_a_consumer(helm_version, scenario):
     result = render_consumer(helm_version, scenario=scenario)

@@ -80,7 +80,7 @@ def test_custom_resource_schemas_reject_unknown_fields() -> None:
                 walk(value, f"{where}/{i}")
 
     schemas = openapi.custom_schemas()
-    assert {kind for _, kind in schemas} == {"ServiceMonitor", "ExternalSecret"}
+    assert {kind for _, kind in schemas} == {"ServiceMonitor", "ExternalSecret", "HTTPRoute"}
     for (api_version, kind), schema in schemas.items():
         walk(schema, f"{api_version} {kind}#")
     assert not open_objects, "object schemas that accept unknown fields:\n  " + "\n  ".join(open_objects)
@@ -140,6 +140,21 @@ def test_gate_fails_on_invalid_custom_resources(helm4) -> None:
         f"full @ k8s {k8s}: ServiceMonitor/orders spec.endpoints[0].interval:",
         f"full @ k8s {k8s}: ServiceMonitor/orders spec.endpoints[0].intervall:",
     ], lines
+
+
+def test_gate_fails_on_invalid_httproute(helm4) -> None:
+    """The HTTPRoute schema bites: a misspelt field, and a path the CRD's CEL rules refuse."""
+    [route] = [d for d in render_case(case_by_name("httproute"), helm4).docs if d["kind"] == "HTTPRoute"]
+    assert not openapi.validate_doc(route, KUBE_VERSIONS[-1], "httproute")
+    route["spec"]["rules"][0]["backendRefs"][0]["prot"] = 80
+    route["spec"]["rules"][0]["matches"][0]["path"]["value"] = "/api/../admin"
+    lines = sorted(str(f) for f in openapi.validate_doc(route, KUBE_VERSIONS[-1], "httproute"))
+    k8s = openapi.minor(KUBE_VERSIONS[-1])
+    assert [line.split(" [openapi] ")[0] for line in lines] == [
+        f"httproute @ k8s {k8s}: HTTPRoute/orders spec.rules[0].backendRefs[orders].prot:",
+        f"httproute @ k8s {k8s}: HTTPRoute/orders spec.rules[0].matches[0].path.value:",
+    ], lines
+    assert "unknown field; allowed here: group, kind, name, port" in lines[0], lines
 
 
 def test_kind_without_schema_fails_instead_of_skipping() -> None:

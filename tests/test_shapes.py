@@ -10,7 +10,7 @@ from chart_harness.render import render_chart
 from tests.support.tools import ROOT, STANDARD_APP
 
 # The ci/<name>-values.yaml of every shape besides the plain web service (ci/minimal).
-SHAPE_EXAMPLES = ["worker", "init", "mesh", "env", "ports", "egress", "cronjobs"]
+SHAPE_EXAMPLES = ["worker", "init", "mesh", "env", "ports", "egress", "cronjobs", "httproute"]
 MAX_VALUE_LINES = 10
 
 

@@ -40,6 +40,7 @@ PLAINTEXT_SECRET = "plaintext-secret"
 STANDARD_LABELS = "standard-labels"
 HOOK_DELETE_POLICY = "hook-delete-policy"
 EGRESS_DNS = "egress-dns"
+ROUTE_BACKENDS = "route-backends"
 
 STANDARD_LABEL_KEYS = (
     "app.kubernetes.io/name",
@@ -632,6 +633,49 @@ def check_egress_dns(docs: Iterable[Doc], case: str = "") -> list[Finding]:
     return found
 
 
+# Route backends
+
+
+def _route_backends(doc: Doc) -> Iterator[tuple[str, Any, Any]]:
+    """(field path, Service name, port name or number) of each Service an Ingress or an
+    HTTPRoute sends traffic to."""
+    if doc.get("kind") == "Ingress":
+        for i, rule in enumerate(get(doc, "spec.rules") or []):
+            for j, path in enumerate(get(rule, "http.paths") or []):
+                service = get(path, "backend.service") or {}
+                port = service.get("port") or {}
+                yield (f"spec.rules[{i}].http.paths[{j}].backend.service", service.get("name"),
+                       port.get("name", port.get("number")))
+    elif doc.get("kind") == "HTTPRoute":
+        for i, rule in enumerate(get(doc, "spec.rules") or []):
+            for j, ref in enumerate(rule.get("backendRefs") or []):
+                if ref.get("group", "") == "" and ref.get("kind", "Service") == "Service":
+                    yield f"spec.rules[{i}].backendRefs[{j}]", ref.get("name"), ref.get("port")
+
+
+def check_route_backends(docs: Iterable[Doc], case: str = "") -> list[Finding]:
+    """Every Ingress and HTTPRoute backend is a Service of the same release, on one of
+    its ports: a route never reaches another team's Service, nor a port that is not there."""
+    docs = list(docs)
+    ports = {
+        (get(d, "metadata.name"), key)
+        for d in docs if d.get("kind") == "Service"
+        for p in get(d, "spec.ports") or []
+        for key in (p.get("name"), p.get("port"))
+    }
+    services = {name for name, _ in ports}
+    found: list[Finding] = []
+    for doc in docs:
+        for path, name, port in _route_backends(doc):
+            if name not in services:
+                found.append(_violation(case, doc, f"{path}.name", ROUTE_BACKENDS,
+                                        f"not a Service of this release (got {name!r}); want one of {sorted(services)}"))
+            elif (name, port) not in ports:
+                found.append(_violation(case, doc, f"{path}.port", ROUTE_BACKENDS,
+                                        f"not a port of Service {name} (got {port!r})"))
+    return found
+
+
 # ---------------------------------------------------------------------------
 # Entry points
 
@@ -648,6 +692,7 @@ CHECKS: dict[str, Check] = {
     STANDARD_LABELS: check_standard_labels,
     HOOK_DELETE_POLICY: check_hooks,
     EGRESS_DNS: check_egress_dns,
+    ROUTE_BACKENDS: check_route_backends,
 }
 
 

@@ -5,7 +5,7 @@ Schemas:
     package (in .tools/venv, so offline), `v<minor>.0-local-strict` flavour: every object
     has additionalProperties: false, so an unknown or misspelt field is an error, exactly
     as `kubectl apply --validate=strict` / server-side field validation rejects it.
-  * Custom resources we emit (ServiceMonitor, ExternalSecret): the small schemas in
+  * Custom resources we emit (ServiceMonitor, ExternalSecret, HTTPRoute): the small schemas in
     the chart_crd_schemas directory (*.json), which cover the fields the chart can emit, with
     additionalProperties: false at every level. Each names the kind it validates in
     `x-kubernetes-group-version-kind`.

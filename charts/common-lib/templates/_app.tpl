@@ -36,6 +36,7 @@ topologySpread: false
 metrics: {enabled: false, serviceMonitor: {enabled: false, labels: {}}}
 networkPolicy: {enabled: false, from: [], egress: {enabled: false, dns: [], rules: []}}
 ingress: {enabled: false, annotations: {}, hosts: [], tls: []}
+httpRoute: {enabled: false, annotations: {}, parentRefs: [], hostnames: [], paths: []}
 migration: {enabled: false, command: [], args: [], hooks: "", env: {}, secretEnv: {}, resources: {}, argocd: false}
 cronJobs: {}
 tests: {enabled: false}

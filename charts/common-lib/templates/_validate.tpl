@@ -19,7 +19,7 @@ given the same address within this render. */ -}}
 {{- $_ := set $done $key .app -}}
 {{- $_ := set .context "common-lib.validated" $done -}}
 {{- $messages := list -}}
-{{- range $kind := list "deployment" "service" "serviceaccount" "hpa" "pdb" "configmap" "externalsecret" "ingress" "networkpolicy" "servicemonitor" "migration" "cronjob" "testpod" -}}
+{{- range $kind := list "deployment" "service" "serviceaccount" "hpa" "pdb" "configmap" "externalsecret" "ingress" "networkpolicy" "servicemonitor" "httproute" "migration" "cronjob" "testpod" -}}
 {{- $out := include (printf "common-lib.%s.validate" $kind) $ | trim -}}
 {{- if $out -}}
 {{- $messages = concat $messages (compact (splitList "\n" $out)) -}}
@@ -68,4 +68,24 @@ Usage:
 {{ $key }}.{{ $field }}: is required and must be above zero (got {{ if $present }}{{ $value }}{{ else }}none{{ end }}); e.g. {{ ternary "100m" "128Mi" (eq $field "requests.cpu") }}
 {{- end }}
 {{- end -}}
+{{- end -}}
+
+{{/*
+common-lib.validate.knownKeys: one line when a map written in values is not a map, or
+has a key the chart does not read (a typo would be ignored silently).
+Input: (dict "key" "httpRoute.paths[0]" "value" $map "allowed" (list "path" "type"))
+Usage:
+  {{- include "common-lib.validate.knownKeys" (dict "key" "httpRoute" "value" .app.httpRoute "allowed" (list "enabled")) | nindent 0 }}
+*/}}
+{{- define "common-lib.validate.knownKeys" -}}
+{{- $ctx := . -}}
+{{- if not (kindIs "map" .value) }}
+{{ .key }}: must be a map (got {{ .value | toJson | trunc 80 }}); its keys: {{ join ", " .allowed }}
+{{- else }}
+{{- range $name, $v := .value }}
+{{- if not (has $name $ctx.allowed) }}
+{{ $ctx.key }}.{{ $name }}: is not a key here (got {{ $v | toJson | trunc 60 }}); allowed: {{ join ", " $ctx.allowed }}
+{{- end }}
+{{- end }}
+{{- end }}
 {{- end -}}

@@ -34,6 +34,7 @@ consumer.app: common-lib's App input, built from this chart's own values layout
   "podLabels" $v.podTags
   "podAnnotations" $v.podNotes
   "ingress" $v.extras.ingress
+  "httpRoute" $v.extras.httpRoute
   "migration" $v.extras.migration
   "cronJobs" $v.extras.cronJobs
   "externalSecret" $v.extras.externalSecret

@@ -1,7 +1,7 @@
 {{/*
 common-lib.ingress.validate: an enabled Ingress belongs to a web service and has at least one rule; each host is a DNS
 name (a wildcard `*.example.com` is fine, an IP address is not) or empty for every host;
-Prefix and Exact paths are clean absolute paths (no "//", "/./", "/../" or encoded "/");
+Prefix and Exact paths are clean absolute paths (both common-lib.routing, shared with the HTTPRoute);
 no reserved annotation keys, and no ingress-nginx `*-snippet` annotations: a snippet is
 raw nginx configuration that runs in the shared controller, where it can read other
 teams' traffic and the controller's credentials (CVE-2021-25742, CVE-2025-1974), and
@@ -18,13 +18,12 @@ ingress.enabled: a worker (shape: worker) has no Service to route to (got true);
 ingress.hosts: needs at least one host when ingress.enabled is true (got []); e.g. [{host: orders.example.com}]
 {{- end }}
 {{- range $i, $rule := $ingress.hosts | default list }}
-{{- if regexMatch "^[0-9.]+$|:" (toString $rule.host) }}
-ingress.hosts[{{ $i }}].host: must be a DNS name, not an IP address (got {{ $rule.host | quote }}); e.g. orders.example.com, or leave it out to match every host
+{{- with $rule.host }}
+{{- include "common-lib.routing.hostname" (dict "key" (printf "ingress.hosts[%d].host" $i) "value" . "hint" "or leave it out to match every host") | nindent 0 }}
 {{- end }}
 {{- range $j, $path := $rule.paths | default list }}
-{{- $p := toString $path.path }}
-{{- if and (ne (toString $path.pathType) "ImplementationSpecific") (or (regexMatch "//|/\\./|/\\.\\./|%2[fF]|/\\.\\.?$" $p) (not (hasPrefix "/" $p))) }}
-ingress.hosts[{{ $i }}].paths[{{ $j }}].path: is not a clean absolute path (got {{ $p | quote }}); a {{ $path.pathType | default "Prefix" }} path starts with "/" and has no "//", "/./", "/../" or "%2F", e.g. /api/v1
+{{- if ne (toString $path.pathType) "ImplementationSpecific" }}
+{{- include "common-lib.routing.path" (dict "key" (printf "ingress.hosts[%d].paths[%d].path" $i $j) "value" $path.path "type" ($path.pathType | default "Prefix")) | nindent 0 }}
 {{- end }}
 {{- end }}
 {{- end }}
