@@ -38,7 +38,8 @@ common-lib.ports.validate: one line per problem with the App's `ports`: a web se
 only; each an IANA service name of at most 15 characters that is not the chart's `http`
 or `metrics` and is used once; a number from 1 to 65535 that neither the container
 (containerPort, the metrics port) nor the Service (service.port) uses for the same
-protocol; TCP or UDP. The port that probes use is declared, and TCP.
+protocol; TCP or UDP; an appProtocol that is a qualified name. The port that probes use
+is declared, and TCP.
 Input: the scope (dict "context" $ "app" $app)
 Usage:
   {{ include "common-lib.ports.validate" (dict "context" $ "app" .Values) }}
@@ -62,6 +63,11 @@ ports: a worker (shape: worker) serves no traffic (got {{ $app.ports | toJson | 
 {{ $key }}.name: {{ $name | quote }} is already {{ get $names $name }}; choose another name, e.g. grpc or admin
 {{- end }}
 {{- $_ := set $names $name $key }}
+{{- with $port.appProtocol }}
+{{- if not (and (kindIs "string" .) (le (len (last (splitList "/" .))) 63) (le (len .) 316) (regexMatch "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$" .)) }}
+{{ $key }}.appProtocol: is not a protocol name (got {{ . | toJson }}); an IANA name such as grpc or h2c, or a prefixed one such as kubernetes.io/h2c (name part at most 63 characters)
+{{- end }}
+{{- end }}
 {{- if not (has $protocol (list "TCP" "UDP")) }}
 {{ $key }}.protocol: must be TCP or UDP, in capitals (got {{ $port.protocol | toJson }})
 {{- end }}
