@@ -228,6 +228,30 @@ def test_data_renders_byte_identically(corpus_file: AdversarialFile, helm4, tmp_
     assert "checksum/config" in annotations, "a config change must roll the pods"
 
 
+DATA_ANNOTATED = [f for f in ACCEPTED if f.id.startswith("data-annotation")]
+
+
+@pytest.mark.parametrize("corpus_file", _params(DATA_ANNOTATED))
+def test_data_annotations_and_selectors_kept_exactly(corpus_file: AdversarialFile, helm4):
+    """Every annotation and node-selector value arrives as written, read back by a YAML 1.1
+    reader (PyYAML), which changes a plain `=`, `<<`, `~` or `1e3`."""
+    written = corpus_file.user_values()
+    docs = render_chart(STANDARD_APP, helm4, values_files=[corpus_file.values_file()])
+    pod = docs.one("Deployment")["spec"]["template"]
+    got = {
+        "service.annotations": docs.one("Service")["metadata"].get("annotations"),
+        "serviceAccount.annotations": docs.one("ServiceAccount")["metadata"].get("annotations"),
+        "nodeSelector": pod["spec"].get("nodeSelector"),
+        "podAnnotations": {k: v for k, v in (pod["metadata"].get("annotations") or {}).items()
+                           if k in written.get("podAnnotations", {})},
+    }
+    for key, value in got.items():
+        section, _, sub = key.partition(".")
+        want = written.get(section, {}).get(sub) if sub else written.get(section)
+        if want is not None:
+            assert value == want, f"{key}: rendered {value!r}, written {want!r}"
+
+
 # --- cluster ----------------------------------------------------------------------------
 
 CLUSTER_GROUP = pytest.mark.xdist_group(f"cluster-{primary_helm().name}")

@@ -11,7 +11,7 @@ Usage (inside a pod spec; common-lib.pod.spec calls it when the pod asks for `sc
 priorityClassName: {{ . | quote }}
 {{- end }}
 {{- with .app.nodeSelector }}
-nodeSelector: {{- toYaml . | nindent 2 }}
+nodeSelector: {{- include "common-lib.util.quotedMap" . | nindent 2 }}
 {{- end }}
 {{- with .app.tolerations }}
 tolerations: {{- toYaml . | nindent 2 }}

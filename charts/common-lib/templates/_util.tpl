@@ -86,3 +86,20 @@ Usage:
 true
 {{- end -}}
 {{- end -}}
+
+{{/*
+common-lib.util.quotedMap: a map of strings (labels, annotations, a node selector) as YAML
+with every key and value double-quoted, so that no YAML reader changes them: Helm's
+toYaml leaves `=`, `<<` or `1e3` plain, which a YAML 1.1 reader (PyYAML, and the tools
+built on it) turns into another type or a tag.
+Input: a map
+Usage:
+  annotations: {{- include "common-lib.util.quotedMap" .annotations | nindent 4 }}
+*/}}
+{{- define "common-lib.util.quotedMap" -}}
+{{- $lines := list -}}
+{{- range $key, $value := . -}}
+{{- $lines = append $lines (printf "%s: %s" (quote $key) (include "common-lib.util.string" $value | quote)) -}}
+{{- end -}}
+{{- join "\n" $lines -}}
+{{- end -}}

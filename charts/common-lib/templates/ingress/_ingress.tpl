@@ -20,7 +20,7 @@ metadata:
   namespace: {{ .context.Release.Namespace | quote }}
   labels: {{- include "common-lib.labels.standard" (dict "context" .context "app" .app "component" "app") | nindent 4 }}
   {{- with $ingress.annotations }}
-  annotations: {{- toYaml . | nindent 4 }}
+  annotations: {{- include "common-lib.util.quotedMap" . | nindent 4 }}
   {{- end }}
 spec:
   {{- with $ingress.className }}

@@ -14,7 +14,7 @@ Usage:
 metadata:
   labels: {{- include "common-lib.labels.pod" . | nindent 4 }}
   {{- with $annotations }}
-  annotations: {{- toYaml . | nindent 4 }}
+  annotations: {{- include "common-lib.util.quotedMap" . | nindent 4 }}
   {{- end }}
 spec: {{- include "common-lib.pod.spec" . | trim | nindent 2 }}
 {{- end -}}

@@ -20,7 +20,7 @@ metadata:
   namespace: {{ .context.Release.Namespace | quote }}
   labels: {{- include "common-lib.labels.standard" $scope | nindent 4 }}
   {{- with .app.service.annotations }}
-  annotations: {{- toYaml . | nindent 4 }}
+  annotations: {{- include "common-lib.util.quotedMap" . | nindent 4 }}
   {{- end }}
 spec:
   type: {{ .app.service.type }}

@@ -19,7 +19,7 @@ metadata:
   namespace: {{ .context.Release.Namespace | quote }}
   labels: {{- include "common-lib.labels.standard" (dict "context" .context "app" .app "component" "app") | nindent 4 }}
   {{- with $sa.annotations }}
-  annotations: {{- toYaml . | nindent 4 }}
+  annotations: {{- include "common-lib.util.quotedMap" . | nindent 4 }}
   {{- end }}
 automountServiceAccountToken: {{ $sa.automountToken | default false }}
 {{- end }}

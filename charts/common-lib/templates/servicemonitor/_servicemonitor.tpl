@@ -21,7 +21,7 @@ metadata:
   namespace: {{ .context.Release.Namespace | quote }}
   {{- $labels := include "common-lib.labels.standard" $scope | fromYaml }}
   {{- $_ := include "common-lib.util.merge" (list $labels $metrics.serviceMonitor.labels) }}
-  labels: {{- toYaml $labels | nindent 4 }}
+  labels: {{- include "common-lib.util.quotedMap" $labels | nindent 4 }}
 spec:
   selector:
     matchLabels: {{- include "common-lib.labels.selector" $scope | nindent 6 }}
