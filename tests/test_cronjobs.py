@@ -159,11 +159,12 @@ def test_the_api_server_parses_schedules_and_zones_as_the_chart_does(control_pla
 
 def test_job_env_merges_over_the_app_env_by_name(tmp_path):
     values = {
-        "env": {"MODE": "server", "KEEP": "1", "SOURCE": "plain"},
+        "env": {"MODE": "server", "KEEP": "1", "SOURCE": "plain", "FEATURE": "on"},
+        "downwardEnv": {"POD": "metadata.name", "NODE": "spec.nodeName"},
         "secretEnv": {"DB_URL": {"secretName": "db", "key": "url"}, "LEVEL": {"secretName": "app", "key": "level"}},
         "cronJobs": {"report": {
             "schedule": "0 3 * * *", "command": ["/app/orders", "report"],
-            "env": {"MODE": "report", "LEVEL": "debug"},
+            "env": {"MODE": "report", "LEVEL": "debug", "FEATURE": "", "NODE": "fixed"},
             "secretEnv": {"SOURCE": {"secretName": "job", "key": "source"}},
         }},
     }
@@ -173,6 +174,9 @@ def test_job_env_merges_over_the_app_env_by_name(tmp_path):
     assert env == {
         "KEEP": "1",  # the app's, untouched
         "MODE": "report",  # the job's value wins
+        "FEATURE": "",  # even when it is empty
+        "POD": {"fieldRef": {"fieldPath": "metadata.name"}},  # the app's downward-API variable
+        "NODE": "fixed",  # replaced by the job's plain one
         "LEVEL": "debug",  # a job plain variable replaces the app's Secret one
         "DB_URL": {"secretKeyRef": {"name": "db", "key": "url"}},
         "SOURCE": {"secretKeyRef": {"name": "job", "key": "source"}},  # and the other way round

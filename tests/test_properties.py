@@ -161,6 +161,10 @@ TEMPLATE_GRAMMAR: dict[str, st.SearchStrategy] = {
     "image.repository": _REPOSITORY,
     "tests.image.repository": _REPOSITORY,
     "sidecars[].image": st.builds(lambda repo, tag: f"{repo}:{tag}", _REPOSITORY, st.from_regex(r"\A[0-9]\.[0-9]{1,2}\.[0-9]\Z")),
+    # A probe names a port the container declares (common-lib.probes.validatePorts): mostly
+    # http, sometimes a name the draw may not declare.
+    **{f"probes{kind}.port": st.sampled_from(["http", "http", "http", "grpc"])
+       for kind in ("", ".liveness", ".readiness", ".startup")},
 }
 
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from typing import Any
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -76,6 +77,16 @@ class CorpusHeaderError(ValueError):
     pass
 
 
+def json_keys(value: Any) -> Any:
+    """`value` with every map key a string, as Helm's YAML-to-JSON reading leaves it
+    (True -> "true", 8 -> "8"), where PyYAML keeps YAML 1.1 booleans and numbers."""
+    if isinstance(value, dict):
+        return {(json.dumps(k) if not isinstance(k, str) else k): json_keys(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [json_keys(v) for v in value]
+    return value
+
+
 @dataclass(frozen=True)
 class AdversarialFile:
     path: Path
@@ -106,8 +117,9 @@ class AdversarialFile:
         return values
 
     def coalesced(self) -> dict:
-        """What Helm validates against the schema: chart defaults + the file."""
-        return coalesce(chart_defaults(), self.user_values())
+        """What Helm validates against the schema: chart defaults + the file, with map keys
+        as Helm reads them (YAML to JSON: an unquoted ON key is the string "true")."""
+        return coalesce(chart_defaults(), json_keys(self.user_values()))
 
     def values_file(self) -> Path:
         """A values file to give Helm: the file itself, or its materialized copy."""

@@ -104,8 +104,8 @@ Usage:
 {{- end }}
 {{- $_ := set $seen (printf "%s/%s" $kind $name) $key }}
 {{- end }}
-{{- if and (hasKey $source "prefix") (not (regexMatch "^[A-Za-z_][A-Za-z0-9_]*$" (toString $source.prefix))) }}
-{{ $key }}.prefix: is not a variable-name prefix (got {{ $source.prefix | toJson }}); letters, digits and "_", not starting with a digit, e.g. DB_
+{{- if and $source.prefix (not (regexMatch "^[-._a-zA-Z][-._a-zA-Z0-9]*$" (toString $source.prefix))) }}
+{{ $key }}.prefix: is not a variable-name prefix (got {{ $source.prefix | toJson }}); letters, digits, "_", "-" and ".", not starting with a digit, e.g. DB_
 {{- end }}
 {{- end }}
 {{- end -}}

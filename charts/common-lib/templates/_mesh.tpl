@@ -26,19 +26,21 @@ linkerd.io/inject: {{ ternary "enabled" "disabled" $join }}
 {{/*
 common-lib.mesh.validate: with a mesh, the keys it sets are not also set by hand in
 `commonLabels`, `podLabels` or `podAnnotations` (the mesh setting would silently win,
-or a hook pod would join the mesh and never finish).
+or a hook pod would join the mesh and never finish); without one, those keys do not
+join a mesh by hand ("true" or "enabled"; opting out is allowed), for the same reason.
 Input: the scope (dict "context" $ "app" $app)
 Usage:
   {{ include "common-lib.mesh.validate" (dict "context" $ "app" .Values) }}
 */}}
 {{- define "common-lib.mesh.validate" -}}
 {{- $mesh := toString (.app.mesh | default "none") -}}
-{{- if ne $mesh "none" }}
 {{- range $key := list "commonLabels" "podLabels" "podAnnotations" }}
 {{- range $name := list "sidecar.istio.io/inject" "proxy.istio.io/config" "linkerd.io/inject" }}
-{{- if hasKey (index $.app $key | default dict) $name }}
-{{ $key }}.{{ $name }}: is set by mesh: {{ $mesh }} (got {{ index (index $.app $key) $name | toJson }}); remove it: the chart puts the app pods in the mesh and keeps the migration Job and the test pod out
-{{- end }}
+{{- $value := index (index $.app $key | default dict) $name }}
+{{- if and (ne $mesh "none") (hasKey (index $.app $key | default dict) $name) }}
+{{ $key }}.{{ $name }}: is set by mesh: {{ $mesh }} (got {{ $value | toJson }}); remove it: the chart puts the app pods in the mesh and keeps the migration Job, the CronJobs and the test pod out
+{{- else if and (eq $mesh "none") (has (toString $value) (list "true" "enabled")) }}
+{{ $key }}.{{ $name }}: joins a mesh by hand (got {{ $value | toJson }}), and the migration Job's and the CronJobs' pods would join it too and never finish; set mesh: {{ ternary "linkerd" "istio" (hasPrefix "linkerd" $name) }} instead
 {{- end }}
 {{- end }}
 {{- end }}

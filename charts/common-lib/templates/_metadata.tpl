@@ -6,7 +6,7 @@ annotations at most 256 KiB; and no key the chart or its tools own: `helm.sh/*` 
 `meta.helm.sh/*` (a `helm.sh/hook` turns the object into a hook, which a release then
 deletes or never creates), Argo CD's hook keys, `common-lib/*`, and the chart's own
 `app.kubernetes.io/*` labels.
-Input: (dict "key" "service.annotations" "values" {..} "kind" "annotations")  (kind: labels or annotations)
+Input: (dict "key" "service.annotations" "values" {..} "kind" "annotations")  (kind: labels or annotations; "reserved" false allows the reserved keys, for selectors)
 Usage:
   {{ include "common-lib.metadata.validate" (dict "key" "commonLabels" "values" .app.commonLabels "kind" "labels") }}
 */}}
@@ -19,7 +19,7 @@ Usage:
 each time regexMatch compiles the expression. */ -}}
 {{- if or (gt (len $prefix) 253) (gt (len (base $name)) 63) (not (regexMatch "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$" $name)) }}
 {{ $ctx.key }}.{{ $name | trunc 80 }}: is not a valid {{ trimSuffix "s" $ctx.kind }} key (got a {{ len $name }}-character key with a {{ len $prefix }}-character prefix); [prefix/]name, the prefix a DNS subdomain of at most 253 characters, the name at most 63 letters, digits, "-", "_" and "."
-{{- else if or (regexMatch "^((meta\\.)?helm\\.sh|common-lib)/" $name) (has $name (list "app.kubernetes.io/name" "app.kubernetes.io/instance" "app.kubernetes.io/component" "app.kubernetes.io/version" "app.kubernetes.io/managed-by" "argocd.argoproj.io/hook" "argocd.argoproj.io/hook-delete-policy")) }}
+{{- else if and (ne (toString $ctx.reserved) "false") (or (regexMatch "^((meta\\.)?helm\\.sh|common-lib)/" $name) (has $name (list "app.kubernetes.io/name" "app.kubernetes.io/instance" "app.kubernetes.io/component" "app.kubernetes.io/version" "app.kubernetes.io/managed-by" "argocd.argoproj.io/hook" "argocd.argoproj.io/hook-delete-policy"))) }}
 {{ $ctx.key }}.{{ $name }}: is reserved for the chart and the tools that deploy it (got {{ $value | toJson | trunc 60 }}); {{ ternary "a hook annotation would make Helm treat the object as a hook: it would be deleted or never created. " "" (contains "hook" $name) }}remove it (the chart sets its own labels and hook annotations)
 {{- else if and (eq $ctx.kind "labels") (or (gt (len (toString $value)) 63) (not (regexMatch "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$" (toString $value)))) }}
 {{ $ctx.key }}.{{ $name }}: is not a label value (got {{ $value | toJson | trunc 80 }}); at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit
@@ -28,5 +28,46 @@ each time regexMatch compiles the expression. */ -}}
 {{- end }}
 {{- if gt $size 262144 }}
 {{ .key }}: annotations are {{ $size }} bytes in total (got more than 262144); the API server refuses more than 256 KiB of annotations on an object
+{{- end }}
+{{- end -}}
+
+{{/*
+common-lib.metadata.validateSelector: one line per problem with a label selector, as the
+API server checks it: matchLabels with label keys and text values (reserved keys allowed:
+a selector may pick another app's pods); each of matchExpressions with a label key, an
+operator In, NotIn, Exists or DoesNotExist, values of label values for In and NotIn and
+none for the others.
+Input: (dict "key" "networkPolicy.from[0].podSelector" "selector" {..})
+Usage:
+  {{- include "common-lib.metadata.validateSelector" (dict "key" $key "selector" $peer.podSelector) | nindent 0 }}
+*/}}
+{{- define "common-lib.metadata.validateSelector" -}}
+{{- $key := .key -}}
+{{- if kindIs "map" .selector }}
+{{- range $name, $value := .selector.matchLabels | default dict }}
+{{- if not (kindIs "string" $value) }}
+{{ $key }}.matchLabels.{{ $name }}: is a YAML {{ kindOf $value }}, not text (got {{ $value | toJson }}); quote it, e.g. "1"
+{{- end }}
+{{- end }}
+{{- include "common-lib.metadata.validate" (dict "key" (printf "%s.matchLabels" $key) "values" .selector.matchLabels "kind" "labels" "reserved" false) | nindent 0 }}
+{{- range $i, $e := ternary .selector.matchExpressions list (kindIs "slice" .selector.matchExpressions) }}
+{{- $at := printf "%s.matchExpressions[%d]" $key $i }}
+{{- if kindIs "map" $e }}
+{{- include "common-lib.metadata.validate" (dict "key" (printf "%s.key" $at) "values" (dict (toString $e.key) "") "kind" "annotations" "reserved" false) | nindent 0 }}
+{{- $values := ternary $e.values list (kindIs "slice" $e.values) }}
+{{- if not (has (toString $e.operator) (list "In" "NotIn" "Exists" "DoesNotExist")) }}
+{{ $at }}.operator: must be In, NotIn, Exists or DoesNotExist (got {{ $e.operator | toJson }})
+{{- else if and (has (toString $e.operator) (list "In" "NotIn")) (not $values) }}
+{{ $at }}.values: {{ $e.operator }} needs at least one value (got {{ $e.values | toJson }})
+{{- else if and (has (toString $e.operator) (list "Exists" "DoesNotExist")) $values }}
+{{ $at }}.values: {{ $e.operator }} takes no values (got {{ $e.values | toJson }}); remove them, or use In
+{{- end }}
+{{- range $j, $v := $values }}
+{{- if not (and (kindIs "string" $v) (le (len $v) 63) (regexMatch "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$" $v)) }}
+{{ $at }}.values[{{ $j }}]: is not a label value (got {{ $v | toJson }}); text of at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end }}
 {{- end }}
 {{- end -}}

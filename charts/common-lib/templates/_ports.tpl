@@ -90,3 +90,21 @@ ports: a worker (shape: worker) serves no traffic (got {{ $app.ports | toJson | 
 {{- range $app.ports | default list }}{{ $_ := set $declared (toString .name) (toString (.protocol | default "TCP")) }}{{ end -}}
 {{- include "common-lib.probes.validatePorts" (dict "app" $app "declared" $declared) | nindent 0 }}
 {{- end -}}
+
+{{/*
+common-lib.ports.servicePort: the Service port number of a named container port: `http`
+is `service.port`, `metrics` the metrics port, a name from the App's `ports` its number.
+Input: (dict "context" $ "app" $app "name" "admin")
+Usage:
+  {{ include "common-lib.ports.servicePort" (dict "context" $ "app" .Values "name" "admin") }}
+*/}}
+{{- define "common-lib.ports.servicePort" -}}
+{{- $number := .app.service.port -}}
+{{- if eq .name "metrics" -}}
+{{- $number = include "common-lib.metrics.port" . -}}
+{{- end -}}
+{{- range .app.ports | default list -}}
+{{- if eq (toString .name) $.name }}{{ $number = .port }}{{ end -}}
+{{- end -}}
+{{- $number -}}
+{{- end -}}

@@ -69,13 +69,20 @@ probes.command: is used only by probes.type exec (got {{ $probes.command | toJso
 
 {{/*
 common-lib.probes.validatePorts: http and tcp probes use a port the app container
-declares (`http`, `metrics` when separate, or one of `ports`), over TCP.
+declares (`http`, `metrics` when separate, or one of `ports`), over TCP; exec probes and
+none name no port.
 Input: (dict "app" $app "declared" {name: protocol})
 Usage:
   {{ include "common-lib.probes.validatePorts" (dict "app" .Values "declared" (dict "http" "TCP")) }}
 */}}
 {{- define "common-lib.probes.validatePorts" -}}
 {{- $probes := .app.probes | default dict -}}
+{{- range $kind := list "" "liveness" "readiness" "startup" }}
+{{- $given := ternary $probes (index $probes $kind | default dict) (eq $kind "") }}
+{{- if and (not (has (toString $probes.type) (list "http" "tcp"))) (hasKey $given "port") (or $kind (ne (toString $given.port) "http")) }}
+{{ ternary "probes.port" (printf "probes.%s.port" $kind) (eq $kind "") }}: is used only by http and tcp probes (got {{ $given.port | toJson }} with type {{ toString $probes.type | quote }}); remove it, or set probes.type: http or tcp
+{{- end }}
+{{- end }}
 {{- if has (toString $probes.type) (list "http" "tcp") }}
 {{- range $kind := list "" "liveness" "readiness" "startup" }}
 {{- $given := ternary $probes (index $probes $kind | default dict) (eq $kind "") }}
@@ -85,4 +92,15 @@ Usage:
 {{- end }}
 {{- end }}
 {{- end }}
+{{- end -}}
+
+{{/*
+common-lib.probes.readinessPort: the name of the port the readiness probe checks (its
+own `port`, else the Probes' `port`, else `http`), which the test pod calls too.
+Input: Probes
+Usage:
+  {{ include "common-lib.probes.readinessPort" .Values.probes }}
+*/}}
+{{- define "common-lib.probes.readinessPort" -}}
+{{- (.readiness | default dict).port | default .port | default "http" -}}
 {{- end -}}

@@ -16,6 +16,9 @@ Usage:
 {{- if not (and (le (len $key) 253) (regexMatch "^[-._a-zA-Z0-9]+$" $key) (not (regexMatch "^\\.\\.|^\\.$" $key))) }}
 config.{{ $key | trunc 80 }}: is not a ConfigMap key (got {{ $key | quote | trunc 80 }}); at most 253 letters, digits, "-", "_" and ".", not "." and not starting with ".."
 {{- end }}
+{{- if has $key (list "true" "false") }}
+config.{{ $key }}: is what YAML makes of an unquoted key ON, OFF, YES, NO, TRUE or FALSE (got the key {{ $key | quote }}); quote the key as you meant it, e.g. "ON"
+{{- end }}
 {{- if not (kindIs "string" $value) }}
 config.{{ $key }}: is a YAML {{ ternary "boolean" "number" (kindIs "bool" $value) }}, not text (got {{ $value | toJson }}); quote it as you meant it, so it stays exactly as written (YAML reads an unquoted ON as true and 010 as 8)
 {{- end }}
@@ -30,7 +33,7 @@ config: holds {{ $size }} bytes (got more than 1048576); a ConfigMap holds at mo
 {{- $system := list "/" "/bin" "/boot" "/dev" "/etc" "/etc/ssl" "/etc/ssl/certs" "/home" "/lib" "/lib64" "/proc" "/root" "/run" "/sbin" "/sys" "/tmp" "/usr" "/usr/bin" "/usr/lib" "/usr/local" "/usr/local/bin" "/usr/share" "/var" "/var/run" }}
 {{- if not (and (kindIs "string" .) (hasPrefix "/" $path) (eq (clean $path) $path) (not (contains ":" $path)) (le (len $path) 1024)) }}
 configMountPath: is not a clean absolute directory (got {{ . | toJson }}); e.g. /etc/orders, without "..", "//", ":" or a trailing "/"
-{{- else if has $path $system }}
+{{- else if or (has $path $system) (regexMatch "^/(proc|sys|dev)/" $path) }}
 configMountPath: {{ $path | quote }} is a system directory, and the mount would hide the image's own files there (got {{ . | toJson }}); use a directory of the app's own, e.g. /etc/orders
 {{- else if not $.app.config }}
 configMountPath: is set (got {{ . | toJson }}) but config is empty, so there are no files to mount; add config keys or remove configMountPath

@@ -22,9 +22,19 @@ Usage:
 {{- end }}
 {{- end }}
 {{- include "common-lib.validate.noSecretNames" (dict "key" $keys.env "values" $c.env "reference" $keys.secretEnv) | nindent 0 }}
+{{- range $field := list "env" "secretEnv" "downwardEnv" }}
+{{- range $name := keys (get $c $field | default dict) }}
+{{- if has $name (list "true" "false") }}
+{{ get $keys $field }}.{{ $name }}: is what YAML makes of an unquoted key ON, OFF, YES, NO, TRUE or FALSE (got the key {{ $name | quote }}); quote the name as you meant it, e.g. "ON"
+{{- end }}
+{{- end }}
+{{- end }}
 {{- $fields := include "common-lib.env.downwardFields" dict | splitList "\n" }}
 {{- range $name, $field := $c.downwardEnv | default dict }}
-{{- if not (or (has (toString $field) $fields) (regexMatch "^metadata\\.(labels|annotations)\\['([A-Za-z0-9][-A-Za-z0-9_./]*)'\\]$" (toString $field))) }}
+{{- $metaKey := regexFind "\\['.*'\\]$" (toString $field) | trimPrefix "['" | trimSuffix "']" }}
+{{- if and $metaKey (regexMatch "^metadata\\.(labels|annotations)\\[" (toString $field)) }}
+{{- include "common-lib.metadata.validate" (dict "key" (printf "%s.%s" $keys.downwardEnv $name) "values" (dict $metaKey "") "kind" "annotations" "reserved" false) | nindent 0 }}
+{{- else if not (has (toString $field) $fields) }}
 {{ $keys.downwardEnv }}.{{ $name }}: is not a field the downward API gives to env (got {{ $field | toJson }}); one of {{ join ", " $fields }}, or metadata.labels['<key>'] / metadata.annotations['<key>']
 {{- end }}
 {{- range $other := list "env" "secretEnv" }}

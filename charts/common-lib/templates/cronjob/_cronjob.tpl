@@ -176,8 +176,8 @@ Usage:
   "imagePullPolicy" $image.pullPolicy
   "command" $s.command
   "args" $s.args
-  "env" (merge (deepCopy ($s.env | default dict)) $env)
-  "secretEnv" (merge (deepCopy ($s.secretEnv | default dict)) $secretEnv)
+  "env" (include "common-lib.cronjob.overEnv" (list $env $s.env) | fromJson)
+  "secretEnv" (include "common-lib.cronjob.overEnv" (list $secretEnv $s.secretEnv) | fromJson)
   "downwardEnv" $downwardEnv
   "envFrom" (include "common-lib.env.from" $scope | fromYamlArray)
   "configPath" (include "common-lib.env.configFiles" (dict "context" .context "app" $app "pod" $pod))
@@ -188,4 +188,17 @@ Usage:
   "keys" (dict "name" $key "image" (ternary (printf "%s.image" $key) "image" (not (empty $s.image))) "securityContext" "containerSecurityContext" "resources" (printf "%s.resources" $key) "fallbackResources" "resources" "env" (printf "%s.env" $key) "secretEnv" (printf "%s.secretEnv" $key) "downwardEnv" "downwardEnv")
 -}}
 {{- $_ := merge .out (dict "context" .context "app" $app "component" "cronjob" "annotations" $annotations "pod" $pod "containers" (list $container)) -}}
+{{- end -}}
+
+{{/*
+common-lib.cronjob.overEnv: the app's env map with a job's merged over it by name, as
+JSON; a job's value wins even when it is "" (sprig's merge would keep the app's).
+Input: (list $appEnv $jobEnv)
+Usage:
+  {{- $env := include "common-lib.cronjob.overEnv" (list $app.env $job.env) | fromJson }}
+*/}}
+{{- define "common-lib.cronjob.overEnv" -}}
+{{- $out := deepCopy (index . 0 | default dict) -}}
+{{- range $name, $value := index . 1 | default dict }}{{ $_ := set $out $name $value }}{{ end -}}
+{{- toJson $out -}}
 {{- end -}}

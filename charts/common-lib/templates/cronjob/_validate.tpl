@@ -21,6 +21,8 @@ cronJobs: must be a map of named jobs (got {{ $jobs | toJson | abbrev 80 }}); e.
 {{- $full := include "common-lib.cronjob.name" (dict "context" $.context "app" $.app "name" $name) }}
 {{- if not (regexMatch "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$" $name) }}
 {{ $key }}: the key {{ $name | toJson }} is not a DNS-1123 label; want lower-case letters, digits and "-", starting and ending with a letter or digit, e.g. nightly-report
+{{- else if has $name (list "true" "false") }}
+{{ $key }}: the key {{ $name | toJson }} is what YAML makes of an unquoted on, off, yes, no, true or false; quote the key as you meant it, e.g. "on-call"
 {{- else if gt (len $full) 52 }}
 {{ $key }}: the CronJob name {{ $full | toJson }} has {{ len $full }} characters, the limit is 52 (the CronJob controller appends an 11-character suffix to each Job's name); shorten the key, or nameOverride / fullnameOverride
 {{- end }}
@@ -75,6 +77,8 @@ Usage:
 {{- end }}
 {{- if and (empty $s.command) (empty $s.args) (not (and (kindIs "map" $s.image) $s.image.repository)) }}
 {{ $key }}.command: is required when the job runs the app's image (got []); without command or args it would start the app's server, which never exits; e.g. ["/app/orders", "report"]
+{{- else if and (kindIs "slice" $s.command) $s.command (not (first $s.command)) }}
+{{ $key }}.command[0]: is empty (got {{ $s.command | toJson | abbrev 80 }}); the program to run, e.g. "/app/orders"
 {{- end }}
 {{- range $field, $min := dict "startingDeadlineSeconds" 10 "successfulJobsHistoryLimit" 0 "failedJobsHistoryLimit" 0 "backoffLimit" 0 "activeDeadlineSeconds" 1 }}
 {{- include "common-lib.cronjob.validateCount" (dict "key" (printf "%s.%s" $key $field) "value" (index $s $field) "min" $min) | nindent 0 }}

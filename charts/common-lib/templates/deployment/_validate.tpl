@@ -6,7 +6,8 @@ resources, env, volumes, mounts, ports, sidecars); a listen port; the probes for
 (common-lib.shutdown.validate); mesh keys not set by hand (common-lib.mesh.validate); the
 `envFrom` sources (common-lib.env.validateSources); the named `ports` and the probes' port
 (common-lib.ports.validate); the Pod Security
-switch (baseline needs a reason); label and annotation maps; scheduling. One line per
+switch (baseline needs a reason); label and annotation maps, no controller-owned pod
+labels; scheduling. One line per
 problem (common-lib.validate.app runs it).
 Input: the scope (dict "context" $ "app" $app)
 Usage:
@@ -26,6 +27,11 @@ podSecurity.reason: is required with level baseline (got {{ ($app.podSecurity | 
 {{- end }}
 {{- range $key := list "commonLabels" "podLabels" "podAnnotations" "nodeSelector" }}
 {{- include "common-lib.metadata.validate" (dict "key" $key "values" (get $app $key) "kind" (ternary "annotations" "labels" (eq $key "podAnnotations"))) | nindent 0 }}
+{{- end }}
+{{- range $name := list "pod-template-hash" "controller-revision-hash" "controller-uid" "job-name" "batch.kubernetes.io/controller-uid" "batch.kubernetes.io/job-name" }}
+{{- if hasKey ($app.podLabels | default dict) $name }}
+podLabels.{{ $name }}: is set by the Kubernetes controller that creates the pods (got {{ index $app.podLabels $name | toJson }}); a value here breaks its selector (a CronJob's Jobs are refused): remove it
+{{- end }}
 {{- end }}
 {{- include "common-lib.scheduling.validate" . | nindent 0 }}
 {{- include "common-lib.probes.validate" . | nindent 0 }}

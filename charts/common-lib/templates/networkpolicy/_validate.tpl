@@ -18,8 +18,9 @@ Usage:
 {{/*
 common-lib.networkpolicy.peer: one line per problem of a NetworkPolicyPeer whose fields
 are known: at least one of podSelector, namespaceSelector and ipBlock, and ipBlock
-alone; an ipBlock CIDR with a prefix the address family allows, and `except` ranges of
-the same family with a longer prefix, inside the CIDR (checked for IPv4). `empty` says
+alone; label selectors as the API server checks them (common-lib.metadata.validateSelector);
+an ipBlock CIDR with a prefix the address family allows, and `except` ranges of the same
+family with a longer prefix, inside the CIDR. `empty` says
 what to write instead of an empty peer.
 Input: (dict "key" "networkPolicy.from[0]" "peer" $peer "empty" "<hint>")
 Usage:
@@ -35,6 +36,11 @@ Usage:
 {{- else if and (has "ipBlock" $kinds) (gt (len $kinds) 1) }}
 {{ $key }}.ipBlock: cannot be combined with a selector (got {{ $kinds | toJson }}); use one peer for the ipBlock and another for the selectors
 {{- end }}
+{{- range $field := list "podSelector" "namespaceSelector" }}
+{{- with get $peer $field }}
+{{- include "common-lib.metadata.validateSelector" (dict "key" (printf "%s.%s" $key $field) "selector" .) | nindent 0 }}
+{{- end }}
+{{- end }}
 {{- with $peer.ipBlock }}
 {{- $cidr := include "common-lib.networkpolicy.cidr" (toString .cidr) }}
 {{- if not $cidr }}
@@ -44,9 +50,10 @@ Usage:
 {{- range $j, $except := ternary .except list (kindIs "slice" .except) }}
 {{- $e := include "common-lib.networkpolicy.cidr" (toString $except) }}
 {{- $inside := and $e $cidr (eq (splitList "/" $e | first) (splitList "/" $cidr | first)) (gt (int (splitList "/" $e | last)) (int (splitList "/" $cidr | last))) }}
-{{- if and $inside (hasPrefix "4/" $cidr) }}
+{{- $network := ternary "common-lib.networkpolicy.ipv4Network" "common-lib.networkpolicy.ipv6Network" (hasPrefix "4/" $cidr) }}
+{{- if $inside }}
 {{- $prefix := int (splitList "/" $cidr | last) }}
-{{- $inside = eq (include "common-lib.networkpolicy.ipv4Network" (list (toString $except) $prefix)) (include "common-lib.networkpolicy.ipv4Network" (list (toString $peer.ipBlock.cidr) $prefix)) }}
+{{- $inside = eq (include $network (list (toString $except) $prefix)) (include $network (list (toString $peer.ipBlock.cidr) $prefix)) }}
 {{- end }}
 {{- if not $inside }}
 {{ $key }}.ipBlock.except[{{ $j }}]: must be a CIDR of the same family inside {{ $peer.ipBlock.cidr | toJson }}, with a longer prefix (got {{ $except | toJson }})
@@ -54,35 +61,4 @@ Usage:
 {{- end }}
 {{- end }}
 {{- end }}
-{{- end -}}
-
-{{/*
-common-lib.networkpolicy.cidr: "<family>/<prefix>" (e.g. "4/8") for a valid CIDR, nothing
-otherwise.
-Input: a string
-Usage:
-  {{- if include "common-lib.networkpolicy.cidr" "10.0.0.0/8" }}
-*/}}
-{{- define "common-lib.networkpolicy.cidr" -}}
-{{- $octet := "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])" -}}
-{{- if regexMatch (printf "^%s(\\.%s){3}/(3[0-2]|[12]?[0-9])$" $octet $octet) . -}}
-4/{{ splitList "/" . | last }}
-{{- else if and (regexMatch "^[0-9a-fA-F:]*:[0-9a-fA-F:]*/(12[0-8]|1[01][0-9]|[1-9]?[0-9])$" .) (le (len (regexFindAll "::" . -1)) 1) -}}
-6/{{ splitList "/" . | last }}
-{{- end -}}
-{{- end -}}
-
-{{/*
-common-lib.networkpolicy.ipv4Network: the network number of an IPv4 address under a
-prefix length (the address shifted right by 32 - prefix bits), to compare two ranges.
-Input: (list "10.1.2.3/16" 8)
-Usage:
-  {{ include "common-lib.networkpolicy.ipv4Network" (list "10.1.2.3/16" 8) }}
-*/}}
-{{- define "common-lib.networkpolicy.ipv4Network" -}}
-{{- $octets := splitList "." (index . 0 | splitList "/" | first) -}}
-{{- $address := add (mul (atoi (index $octets 0)) 16777216) (mul (atoi (index $octets 1)) 65536) (mul (atoi (index $octets 2)) 256) (atoi (index $octets 3)) -}}
-{{- $size := 1 -}}
-{{- range until (int (sub 32 (index . 1))) }}{{ $size = mul $size 2 }}{{ end -}}
-{{- div $address $size -}}
 {{- end -}}

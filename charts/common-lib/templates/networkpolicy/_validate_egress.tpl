@@ -26,6 +26,9 @@ networkPolicy.egress.dns: must name the cluster DNS (got {{ $egress.dns | toJson
 {{- $key := printf "networkPolicy.egress.dns[%d]" $i }}
 {{- include "common-lib.fields.check" (dict "context" $.context "key" $key "value" $peer "type" "NetworkPolicyPeer") | nindent 0 }}
 {{- include "common-lib.networkpolicy.peer" (dict "key" $key "peer" $peer "empty" "an empty DNS peer would open port 53 to every destination") | nindent 0 }}
+{{- if and (kindIs "map" $peer) (kindIs "map" $peer.ipBlock) (hasSuffix "/0" (include "common-lib.networkpolicy.cidr" (toString $peer.ipBlock.cidr))) }}
+{{ $key }}.ipBlock: opens port 53 to every destination (got {{ $peer.ipBlock | toJson }}); name the DNS servers, e.g. {cidr: 169.254.20.10/32} for NodeLocal DNSCache
+{{- end }}
 {{- end }}
 {{- range $name := list "dns" "rules" }}
 {{- if not (or (empty (get $egress $name)) (kindIs "slice" (get $egress $name))) }}
@@ -43,7 +46,7 @@ common-lib.networkpolicy.egress.rule: one line per problem of one egress rule, a
 NetworkPolicyEgressRule (fields known, common-lib.fields.check): its `to` peers as
 common-lib.networkpolicy.peer checks them, its ports as common-lib.networkpolicy.egress.port
 does, and it limits something: a rule with neither `to` nor `ports`, or with a catch-all
-ipBlock (0.0.0.0/0 or ::/0 without except) and no ports, allows all egress.
+ipBlock (prefix 0, such as 0.0.0.0/0 or ::/0, without except) and no ports, allows all egress.
 Input: (dict "context" $ "key" "networkPolicy.egress.rules[0]" "rule" $rule)
 Usage:
   {{- include "common-lib.networkpolicy.egress.rule" (dict "context" $.context "key" $key "rule" $rule) | nindent 0 }}
@@ -64,7 +67,7 @@ Usage:
 {{- include "common-lib.networkpolicy.peer" (dict "key" (printf "%s.to[%d]" $key $j) "peer" $peer "empty" "a rule without `to` reaches every destination on its ports") | nindent 0 }}
 {{- if and (kindIs "map" $peer) (kindIs "map" $peer.ipBlock) }}
 {{- $ipBlock = true }}
-{{- if and (has (toString $peer.ipBlock.cidr) (list "0.0.0.0/0" "::/0")) (not $peer.ipBlock.except) (not $ports) }}
+{{- if and (hasSuffix "/0" (include "common-lib.networkpolicy.cidr" (toString $peer.ipBlock.cidr))) (not $peer.ipBlock.except) (not $ports) }}
 {{ $key }}.to[{{ $j }}].ipBlock: allows all egress (got {{ $peer.ipBlock | toJson }}); add the ports, or `except` the ranges to keep out, e.g. {cidr: 0.0.0.0/0, except: [10.0.0.0/8]}{{ $open }}
 {{- end }}
 {{- end }}

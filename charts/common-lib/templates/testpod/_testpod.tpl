@@ -40,7 +40,8 @@ spec: {{- include "common-lib.pod.spec" $in | trim | nindent 2 }}
 {{/*
 common-lib.testpod.podInput: fills `out` with the input of common-lib.pod.spec for the
 test pod (the same input builds and validates it): wget (or nc unless probes are http) against
-the Service, as UID 65534, with small fixed resources.
+the Service, on the Service port of the readiness probe's port, as UID 65534, with small
+fixed resources.
 Input: (dict "context" $ "app" $app "out" $emptyDict)
 Usage:
   {{- $_ := include "common-lib.testpod.podInput" (dict "context" $ "app" .Values "out" $in) }}
@@ -48,9 +49,10 @@ Usage:
 {{- define "common-lib.testpod.podInput" -}}
 {{- $app := .app -}}
 {{- $service := include "common-lib.names.fullname" . -}}
-{{- $command := list "wget" "-q" "-O" "/dev/null" "-T" "5" (printf "http://%s:%v%s" $service $app.service.port $app.probes.readiness.path) -}}
+{{- $port := include "common-lib.ports.servicePort" (dict "context" .context "app" $app "name" (include "common-lib.probes.readinessPort" $app.probes)) -}}
+{{- $command := list "wget" "-q" "-O" "/dev/null" "-T" "5" (printf "http://%s:%v%s" $service $port $app.probes.readiness.path) -}}
 {{- if ne (toString $app.probes.type) "http" -}}
-{{- $command = list "nc" "-z" "-w" "5" $service (toString $app.service.port) -}}
+{{- $command = list "nc" "-z" "-w" "5" $service (toString $port) -}}
 {{- end -}}
 {{- $pod := dict
   "restartPolicy" "Never"
