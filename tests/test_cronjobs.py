@@ -18,7 +18,7 @@ from chart_harness.helm import HelmError, primary_helm
 from chart_harness.render import render_chart
 from tests.support.cluster import ApiError, ControlPlane, control_plane  # noqa: F401 - fixture
 from tests.support.edits import edit
-from tests.support.tools import STANDARD_APP
+from tests.support.tools import COMMON_LIB, STANDARD_APP
 
 EXAMPLE = STANDARD_APP / "ci" / "cronjobs-values.yaml"
 BASE = ["nameOverride=orders", "image.repository=registry.example.com/shop/orders", "image.tag=1.4.2"]
@@ -64,6 +64,9 @@ CHART_ONLY = {"@every 5m", " 0 0 * * *", "0 0 * * 1,,2"}
 ZONES_ACCEPTED = ["Europe/Berlin", "UTC", "Etc/GMT+1", "Etc/GMT-14", "America/Argentina/Buenos_Aires",
                   "America/Port-au-Prince", "EST5EDT", "GMT-0"]
 ZONES_REFUSED = ["CET ", " UTC", "Europe Berlin", "+01:00", "UTC+1", "GMT+01:00", "Local", "local", "Europe/", "/UTC"]
+# Names of the right form that the tz database does not have (a typo, the wrong case, a
+# link removed in 2020): refused as not in the database.
+ZONES_UNKNOWN = ["Europe/Berln", "europe/berlin", "US/Pacific-New"]
 
 
 def job_key(index: int) -> str:
@@ -112,6 +115,17 @@ def test_time_zones(tmp_path, helm_version):
         render(tmp_path, values, helm=helm_version)
     for i, zone in enumerate(ZONES_REFUSED):
         assert f"- cronJobs.z{i}.timeZone: {json.dumps(zone)} is not an IANA time zone name" in err.value.stderr
+    values = {"cronJobs": {f"z{i}": {"schedule": "@daily", "command": ["/app/orders"], "timeZone": zone}
+                           for i, zone in enumerate(ZONES_UNKNOWN)}}
+    with pytest.raises(HelmError) as err:
+        render(tmp_path, values, helm=helm_version)
+    for i, zone in enumerate(ZONES_UNKNOWN):
+        assert f"- cronJobs.z{i}.timeZone: {json.dumps(zone)} is not in the tz database" in err.value.stderr
+
+
+def chart_zones() -> list[str]:
+    text = (COMMON_LIB / "templates" / "cronjob" / "_zones.tpl").read_text(encoding="utf-8")
+    return text.split("-}}\n", 1)[1].rsplit("{{- end", 1)[0].split()
 
 
 def _cronjob(name: str, schedule: str, namespace: str, zone: str | None = None) -> dict:
@@ -152,7 +166,14 @@ def test_the_api_server_parses_schedules_and_zones_as_the_chart_does(control_pla
             zones[zone] = "accepted"
         except ApiError:
             zones[zone] = "rejected"
-    expected = {z: "accepted" for z in ZONES_ACCEPTED} | {z: "rejected" for z in ZONES_REFUSED}
+    for i, zone in enumerate([*ZONES_UNKNOWN, *chart_zones()]):
+        try:
+            control_plane.api.create(_cronjob(f"t{i}", "@daily", namespace, zone), dry_run=True)
+            zones[zone] = "accepted"
+        except ApiError:
+            zones[zone] = "rejected"
+    expected = ({z: "accepted" for z in [*ZONES_ACCEPTED, *chart_zones()]}
+                | {z: "rejected" for z in [*ZONES_REFUSED, *ZONES_UNKNOWN]})
     differ = {z: v for z, v in zones.items() if v != expected[z]}
     assert not differ, f"the API server disagrees with the chart on these time zones: {differ}"
 

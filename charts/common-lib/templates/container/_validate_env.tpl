@@ -13,7 +13,10 @@ Usage:
 {{- $c := .container -}}
 {{- $keys := $c.keys -}}
 {{- if kindIs "map" $c.env }}
-{{- range $name, $value := $c.env }}
+{{- /* keys.inherited: names taken from another container's env and checked there */}}
+{{- $own := deepCopy $c.env }}
+{{- range $keys.inherited | default list }}{{ $_ := unset $own . }}{{ end }}
+{{- range $name, $value := $own }}
 {{- if not (kindIs "string" $value) }}
 {{ $keys.env }}.{{ $name }}: is a YAML {{ ternary "boolean" "number" (kindIs "bool" $value) }}, not text (got {{ $value | toJson }}); quote it as you meant it, so it stays exactly as written (YAML reads an unquoted NO as false and 0022 as 18)
 {{- end }}
@@ -21,7 +24,7 @@ Usage:
 {{ $keys.env }}.{{ $name }}: is also set in {{ $keys.secretEnv }}.{{ $name }}; set it in one place only
 {{- end }}
 {{- end }}
-{{- include "common-lib.validate.noSecretNames" (dict "key" $keys.env "values" $c.env "reference" $keys.secretEnv) | nindent 0 }}
+{{- include "common-lib.validate.noSecretNames" (dict "key" $keys.env "values" $own "reference" $keys.secretEnv) | nindent 0 }}
 {{- range $field := list "env" "secretEnv" "downwardEnv" }}
 {{- range $name := keys (get $c $field | default dict) }}
 {{- if has $name (list "true" "false") }}

@@ -169,6 +169,8 @@ Usage:
   "tmpSizeLimit" $app.tmpSizeLimit
   "keys" (dict "securityContext" "podSecurityContext" "annotations" "podAnnotations")
 -}}
+{{- $inherited := list -}}
+{{- range $name, $_ := $env }}{{ if not (hasKey ($s.env | default dict) $name) }}{{ $inherited = append $inherited $name }}{{ end }}{{ end -}}
 {{- $image := include "common-lib.cronjob.image" (dict "app" $app "image" $s.image) | fromYaml -}}
 {{- $container := dict
   "name" (toString .name)
@@ -185,7 +187,7 @@ Usage:
   "fallbackResources" $app.resources
   "securityContext" $app.containerSecurityContext
   "tmp" true
-  "keys" (dict "name" $key "image" (ternary (printf "%s.image" $key) "image" (not (empty $s.image))) "securityContext" "containerSecurityContext" "resources" (printf "%s.resources" $key) "fallbackResources" "resources" "env" (printf "%s.env" $key) "secretEnv" (printf "%s.secretEnv" $key) "downwardEnv" "downwardEnv")
+  "keys" (dict "name" $key "image" (ternary (printf "%s.image" $key) "image" (not (empty $s.image))) "securityContext" "containerSecurityContext" "resources" (printf "%s.resources" $key) "fallbackResources" "resources" "env" (printf "%s.env" $key) "secretEnv" (printf "%s.secretEnv" $key) "downwardEnv" "downwardEnv" "inherited" $inherited)
 -}}
 {{- $_ := merge .out (dict "context" .context "app" $app "component" "cronjob" "annotations" $annotations "pod" $pod "containers" (list $container)) -}}
 {{- end -}}

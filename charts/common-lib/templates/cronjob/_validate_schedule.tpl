@@ -47,8 +47,8 @@ Usage:
 {{/*
 common-lib.cronjob.validateTimeZone: one line when a job's timeZone is set and is not an
 IANA time zone name (Europe/Berlin, UTC, Etc/GMT+1): no spaces, no UTC offset (UTC+1,
-+01:00; a sign and digits only in Etc/GMT+N), not Local (the API server refuses them all). Whether the name exists in the tz database
-only the API server can tell.
++01:00; a sign and digits only in Etc/GMT+N), not Local (the API server refuses them all),
+and a name of the tz database (common-lib.cronjob.zones), spelled as there.
 Input: (dict "key" "cronJobs.report.timeZone" "timeZone" "Europe/Berlin")
 Usage:
   {{ include "common-lib.cronjob.validateTimeZone" (dict "key" "cronJobs.report.timeZone" "timeZone" $job.timeZone) }}
@@ -59,6 +59,8 @@ Usage:
 {{- $offset := and (kindIs "string" $tz) (regexMatch "[+-][0-9]" $tz) (not (regexMatch "^(Etc/)?GMT[+-][0-9]{1,2}$" $tz)) -}}
 {{- if or (not (kindIs "string" $tz)) (not (regexMatch "^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$" $tz)) (eq (lower $tz) "local") (gt (len $tz) 64) $offset }}
 {{ .key }}: {{ $tz | toJson }} is not an IANA time zone name; want a tz database name such as Europe/Berlin, America/New_York or UTC, without spaces (a UTC offset is not a zone: Etc/GMT-1 is UTC+01:00 all year; Local is not allowed)
+{{- else if not (has $tz (include "common-lib.cronjob.zones" dict | replace "\n" " " | splitList " ")) }}
+{{ .key }}: {{ $tz | toJson }} is not in the tz database; want one of its names, spelled and capitalised as there, e.g. Europe/Berlin, America/New_York or UTC
 {{- end -}}
 {{- end -}}
 {{- end -}}
