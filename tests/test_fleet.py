@@ -74,6 +74,9 @@ def user_values(service: fleet.Service) -> dict:
 
 CHECKSUM = 'spec.template.metadata.annotations["checksum/config"]'
 # Defaults added since 1.0.0 that every app container gets.
+# Since 2.0.0 Secret references come before plain values, so a plain value can use them:
+# the env order changes for every service that has both.
+ENV_ORDER = "spec.template.spec.containers[app].env order"
 NEW_DEFAULTS = ("spec.template.spec.containers[app].lifecycle",
                 "spec.template.spec.containers[app].resources.limits.ephemeral-storage",
                 "spec.template.spec.containers[app].resources.requests.ephemeral-storage")
@@ -266,7 +269,9 @@ def test_version_bump_changes_only_the_chart_label(subset, previous, helm4) -> N
     assert not report.problems(), report.markdown()
     assert set(report.services(fleet.RESTART)) == {s.name for s in subset}, report.markdown()
     fields = {group.path for group in report.groups() if group.kind != "Job"}
-    assert fields == {'metadata.labels["helm.sh/chart"]', CHECKSUM, *NEW_DEFAULTS}, fields
+    assert fields == {'metadata.labels["helm.sh/chart"]', CHECKSUM, ENV_ORDER, *NEW_DEFAULTS}, fields
+    both = _names(subset, lambda v: v.get("env") and v.get("secretEnv"))
+    assert 0 < len(both) and _group(report, "Deployment", ENV_ORDER) == both, report.markdown()
 
 
 @pytest.mark.parametrize(

@@ -370,17 +370,20 @@ def test_no_uid_is_hard_coded(helm_version):
 # --- env, resources, probes -------------------------------------------------------------
 
 
-def test_env_vars_plain_sorted_then_secret_references(helm_version):
+def test_env_vars_secret_references_then_plain_values_after_what_they_use(helm_version):
+    """Secret references first, then plain values by name, each after the plain variables
+    it uses: Kubernetes expands $(NAME) only from variables listed earlier."""
     env = outputs(render_consumer(helm_version, scenario="helpers"))["env"]
-    assert env["sorted-plain-then-secret"] == [
+    assert env["secret-then-plain-by-use"] == [
+        {"name": "API_TOKEN", "valueFrom": {"secretKeyRef": {"name": "orders-api", "key": "token"}}},
+        {"name": "DB_PASSWORD", "valueFrom": {"secretKeyRef": {"name": "orders-db", "key": "password"}}},
         {"name": "ALPHA", "value": "first"},
         {"name": "BIG", "value": "1000000"},
         {"name": "DEBUG", "value": "true"},
         {"name": "PORT", "value": "8080"},
         {"name": "RATIO", "value": "0.25"},
         {"name": "ZED", "value": "last"},
-        {"name": "API_TOKEN", "valueFrom": {"secretKeyRef": {"name": "orders-api", "key": "token"}}},
-        {"name": "DB_PASSWORD", "valueFrom": {"secretKeyRef": {"name": "orders-db", "key": "password"}}},
+        {"name": "DSN", "value": "db://u:$(DB_PASSWORD)@$(ZED)"},
     ]
     assert env["only-secret"] == [
         {"name": "DB_PASSWORD", "valueFrom": {"secretKeyRef": {"name": "orders-db", "key": "password"}}}

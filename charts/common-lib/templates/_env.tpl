@@ -1,7 +1,9 @@
 {{/*
 common-lib.env.vars: a container's `env` list from a map of plain values, Secret
-references and downward-API fields: the downward-API variables first (so the others can
-use them as $(POD_NAME)), then plain values, then Secret references, each sorted by name.
+references and downward-API fields: the downward-API variables, then the Secret
+references, each sorted by name, then the plain values (common-lib.env.order: by name,
+each after the plain variables it uses), so a plain value can use any of them as
+$(POD_NAME) or $(DB_PASSWORD): Kubernetes expands only variables listed earlier.
 Secrets are only ever referenced (secretKeyRef), never written. A downward field is a pod
 field (fieldRef) or one of the container's own requests and limits (resourceFieldRef).
 Input: (dict "env" {NAME: value} "secretEnv" {NAME: {secretName, key}} "downwardEnv" {NAME: field})
@@ -17,11 +19,12 @@ Usage:
 {{- end -}}
 {{- $vars = append $vars (dict "name" $name "valueFrom" $source) -}}
 {{- end -}}
-{{- range $name, $value := .env | default dict -}}
-{{- $vars = append $vars (dict "name" $name "value" (include "common-lib.util.string" $value)) -}}
-{{- end -}}
 {{- range $name, $ref := .secretEnv | default dict -}}
 {{- $vars = append $vars (dict "name" $name "valueFrom" (dict "secretKeyRef" (dict "name" $ref.secretName "key" $ref.key))) -}}
+{{- end -}}
+{{- $env := .env | default dict -}}
+{{- range $name := (include "common-lib.env.order" $env | fromJson).order -}}
+{{- $vars = append $vars (dict "name" $name "value" (include "common-lib.util.string" (get $env $name))) -}}
 {{- end -}}
 {{- toYaml $vars -}}
 {{- end -}}

@@ -2,9 +2,9 @@
 common-lib.container.validateEnv: one line per problem with a container's environment:
 plain values from a map must be strings (YAML turns an unquoted NO into false and 0022
 into 18, so the text as written is lost: quote it); no secret-looking plain names; a name
-only once (in env, secretEnv and downwardEnv, or in an env list); a downward field that
-the API serves to env (common-lib.env.downwardFields); env lists and envFrom checked
-against the Kubernetes API.
+only once (in an env list; across the maps, common-lib.container.validateEnvNames); no
+plain values that use each other in a cycle (common-lib.env.order); env lists and envFrom
+checked against the Kubernetes API.
 Input: the input of common-lib.container.validate
 Usage:
   {{ include "common-lib.container.validateEnv" $in }}
@@ -25,27 +25,12 @@ Usage:
 {{- end }}
 {{- end }}
 {{- include "common-lib.validate.noSecretNames" (dict "key" $keys.env "values" $own "reference" $keys.secretEnv) | nindent 0 }}
-{{- range $field := list "env" "secretEnv" "downwardEnv" }}
-{{- range $name := keys (get $c $field | default dict) }}
-{{- if has $name (list "true" "false") }}
-{{ get $keys $field }}.{{ $name }}: is what YAML makes of an unquoted key ON, OFF, YES, NO, TRUE or FALSE (got the key {{ $name | quote }}); quote the name as you meant it, e.g. "ON"
+{{- range (include "common-lib.env.order" $c.env | fromJson).cyclic }}
+{{- if hasKey $own . }}
+{{ $keys.env }}.{{ . }}: uses variables that use it in turn (got {{ get $c.env . | toJson | trunc 80 }}); Kubernetes expands $(NAME) only from variables listed before, so in a cycle none expands: break the cycle
 {{- end }}
 {{- end }}
-{{- end }}
-{{- $fields := include "common-lib.env.downwardFields" dict | splitList "\n" }}
-{{- range $name, $field := $c.downwardEnv | default dict }}
-{{- $metaKey := regexFind "\\['.*'\\]$" (toString $field) | trimPrefix "['" | trimSuffix "']" }}
-{{- if and $metaKey (regexMatch "^metadata\\.(labels|annotations)\\[" (toString $field)) }}
-{{- include "common-lib.metadata.validate" (dict "key" (printf "%s.%s" $keys.downwardEnv $name) "values" (dict $metaKey "") "kind" "annotations" "reserved" false) | nindent 0 }}
-{{- else if not (has (toString $field) $fields) }}
-{{ $keys.downwardEnv }}.{{ $name }}: is not a field the downward API gives to env (got {{ $field | toJson }}); one of {{ join ", " $fields }}, or metadata.labels['<key>'] / metadata.annotations['<key>']
-{{- end }}
-{{- range $other := list "env" "secretEnv" }}
-{{- if hasKey (get $c $other | default dict) $name }}
-{{ $keys.downwardEnv }}.{{ $name }}: is also set in {{ get $keys $other }}.{{ $name }}; set it in one place only
-{{- end }}
-{{- end }}
-{{- end }}
+{{- include "common-lib.container.validateEnvNames" . | nindent 0 }}
 {{- else }}
 {{- $seen := dict }}
 {{- range $i, $var := $c.env | default list }}
