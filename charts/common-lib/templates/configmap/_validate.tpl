@@ -3,7 +3,8 @@ common-lib.configmap.validate: the App's `config` as the ConfigMap will hold it:
 letters, digits, "-", "_" and "."; values that are text (YAML turns an unquoted 010 into
 8 and ON into true, so the text as written is lost: quote it); at most 1 MiB in total (the
 API server's limit); no secret-looking names (they come from secretEnv or an
-ExternalSecret). A `configMountPath` is a clean absolute path of the app's own, not a
+ExternalSecret); a key that is also an env, secretEnv or downwardEnv name (that one would
+win silently) while config is environment variables. A `configMountPath` is a clean absolute path of the app's own, not a
 system directory whose files the image needs (/etc hides the CA certificates and
 /etc/passwd), and only with config to mount.
 Input: the scope (dict "context" $ "app" $app)
@@ -21,6 +22,13 @@ config.{{ $key }}: is what YAML makes of an unquoted key ON, OFF, YES, NO, TRUE 
 {{- end }}
 {{- if not (kindIs "string" $value) }}
 config.{{ $key }}: is a YAML {{ ternary "boolean" "number" (kindIs "bool" $value) }}, not text (got {{ $value | toJson }}); quote it as you meant it, so it stays exactly as written (YAML reads an unquoted ON as true and 010 as 8)
+{{- end }}
+{{- if not $.app.configMountPath }}
+{{- range $other := list "env" "secretEnv" "downwardEnv" }}
+{{- if hasKey (index $.app $other | default dict) $key }}
+config.{{ $key }}: is also set in {{ $other }}.{{ $key }}, which silently wins over config; set it in one place
+{{- end }}
+{{- end }}
 {{- end }}
 {{- $size = add $size (len $key) (len (include "common-lib.util.string" $value)) }}
 {{- end }}

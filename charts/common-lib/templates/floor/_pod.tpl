@@ -2,7 +2,7 @@
 common-lib.floor.pod: one line per way a pod falls below the Pod Security level: its
 security context as rendered (restricted defaults, override merged), its annotations and
 its priority class. At every level: seccomp and AppArmor never Unconfined, only the safe
-sysctls, no AppArmor annotation (deprecated since Kubernetes 1.30: use appArmorProfile) and
+sysctls, no AppArmor or seccomp annotation (deprecated: use appArmorProfile, seccompProfile) and
 no `system-*` priority class (those are for cluster components and may preempt them). At
 `restricted` also: runAsNonRoot not false and no UID 0.
 Input: (dict "keys" {securityContext, annotations, priorityClassName: key paths} "context" $merged "annotations" {..} "priorityClassName" "" "level" "restricted")
@@ -32,6 +32,8 @@ Usage:
 {{- range $name, $_ := .annotations | default dict }}
 {{- if hasPrefix "container.apparmor.security.beta.kubernetes.io/" $name }}
 {{ $.keys.annotations }}.{{ $name }}: AppArmor annotations are not allowed (got {{ get $.annotations $name | quote }}); they are deprecated since Kubernetes 1.30: set podSecurityContext.appArmorProfile {type: RuntimeDefault or Localhost} instead (the runtime's default profile already applies without it)
+{{- else if regexMatch "^(container\\.)?seccomp\\.security\\.alpha\\.kubernetes\\.io/" $name }}
+{{ $.keys.annotations }}.{{ $name }}: seccomp annotations are not allowed (got {{ get $.annotations $name | quote }}); Kubernetes replaced them with the seccompProfile field in 1.19 and refuses an annotation that disagrees with it: set podSecurityContext.seccompProfile (RuntimeDefault by default) instead
 {{- end }}
 {{- end }}
 {{- if hasPrefix "system-" (toString .priorityClassName) }}

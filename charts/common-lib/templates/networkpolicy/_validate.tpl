@@ -41,7 +41,8 @@ Usage:
 {{- include "common-lib.metadata.validateSelector" (dict "key" (printf "%s.%s" $key $field) "selector" .) | nindent 0 }}
 {{- end }}
 {{- end }}
-{{- with $peer.ipBlock }}
+{{- if hasKey $peer "ipBlock" }}
+{{- range list ($peer.ipBlock | default dict) }}
 {{- $cidr := include "common-lib.networkpolicy.cidr" (toString .cidr) }}
 {{- if not $cidr }}
 {{ $key }}.ipBlock.cidr: is not a CIDR (got {{ .cidr | toJson }}); e.g. 10.0.0.0/8 (prefix 0-32) or 2001:db8::/32 (prefix 0-128)
@@ -57,6 +58,7 @@ Usage:
 {{- end }}
 {{- if not $inside }}
 {{ $key }}.ipBlock.except[{{ $j }}]: must be a CIDR of the same family inside {{ $peer.ipBlock.cidr | toJson }}, with a longer prefix (got {{ $except | toJson }})
+{{- end }}
 {{- end }}
 {{- end }}
 {{- end }}
