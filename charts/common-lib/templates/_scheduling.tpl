@@ -34,7 +34,7 @@ common-lib.scheduling.validate: one line per problem with the App's tolerations 
 affinity as the API server would see them: every field known (common-lib.fields.check);
 a toleration's operator Exists or Equal, with no value for Exists and Exists for an empty
 key; its effect NoSchedule, PreferNoSchedule or NoExecute; tolerationSeconds only with
-NoExecute.
+NoExecute; the affinity's terms and selectors (common-lib.scheduling.validateAffinity).
 Input: the scope (dict "context" $ "app" $app)
 Usage:
   {{ include "common-lib.scheduling.validate" (dict "context" $ "app" .Values) }}
@@ -61,6 +61,10 @@ Usage:
 {{- end }}
 {{- end }}
 {{- with .app.affinity }}
-{{- include "common-lib.fields.check" (dict "context" $.context "key" "affinity" "value" . "type" "Affinity") | nindent 0 }}
+{{- $unknown := include "common-lib.fields.check" (dict "context" $.context "key" "affinity" "value" . "type" "Affinity") }}
+{{- $unknown | nindent 0 }}
+{{- if not $unknown }}
+{{- include "common-lib.scheduling.validateAffinity" $ | nindent 0 }}
+{{- end }}
 {{- end }}
 {{- end -}}
