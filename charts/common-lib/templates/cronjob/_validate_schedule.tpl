@@ -3,7 +3,8 @@ common-lib.cronjob.validateSchedule: one line when a job's schedule is not what 
 CronJob controller parses: 5 fields (minute hour day-of-month month day-of-week; each
 common-lib.cronjob.validateField) or a macro. `@every <duration>` is refused: its runs
 follow the controller's clock, not the wall clock; write it as 5 fields ("0,15,30,45 * * * *").
-TZ= and CRON_TZ= are refused as the API server does, with a pointer to timeZone.
+TZ= and CRON_TZ= are refused as the API server does, with a pointer to timeZone; a
+schedule that never runs is refused (common-lib.cronjob.validateCalendar).
 Input: (dict "key" "cronJobs.report.schedule" "schedule" "0 3 * * *" "timeZoneKey" "cronJobs.report.timeZone")
 Usage:
   {{ include "common-lib.cronjob.validateSchedule" (dict "key" "cronJobs.report.schedule" "schedule" $job.schedule "timeZoneKey" "cronJobs.report.timeZone") }}
@@ -37,6 +38,10 @@ Usage:
 {{- if and $out (not $problem) -}}
 {{- $problem = printf "has a bad %s field %s: %s" (index $spec 0) (index $fields $i | quote) $out -}}
 {{- end -}}
+{{- end -}}
+{{- if not $problem -}}
+{{- $problem = include "common-lib.cronjob.validateCalendar" $fields -}}
+{{- $want = ternary "" $want (hasPrefix "never" $problem) -}}
 {{- end -}}
 {{- end -}}
 {{- end -}}
