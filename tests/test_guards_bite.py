@@ -263,7 +263,7 @@ def test_plaintext_secret_guard_bites_behind_the_validation(chart_copy: Path, he
 
     edit(
         chart_copy.parent / "common-lib/templates/container/_validate_env.tpl",
-        '{{- include "common-lib.validate.noSecretNames" (dict "key" $keys.env "values" $c.env "reference" $keys.secretEnv) | nindent 0 }}\n',
+        '{{- include "common-lib.validate.noSecretNames" (dict "key" $keys.env "values" $own "reference" $keys.secretEnv) | nindent 0 }}\n',
         "",
     )
     broken = render_chart(chart_copy, helm4, values_files=[case.values_file], set_values=secret).docs
