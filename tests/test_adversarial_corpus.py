@@ -233,8 +233,8 @@ DATA_ANNOTATED = [f for f in ACCEPTED if f.id.startswith("data-annotation")]
 
 @pytest.mark.parametrize("corpus_file", _params(DATA_ANNOTATED))
 def test_data_annotations_and_selectors_kept_exactly(corpus_file: AdversarialFile, helm4):
-    """Every annotation and node-selector value arrives as written, read back by a YAML 1.1
-    reader (PyYAML), which changes a plain `=`, `<<`, `~` or `1e3`."""
+    """Every annotation, node-selector, env and argument value arrives as written, read back
+    by a YAML 1.1 reader (PyYAML), which changes a plain `=`, `<<`, `~` or `1e3`."""
     written = corpus_file.user_values()
     docs = render_chart(STANDARD_APP, helm4, values_files=[corpus_file.values_file()])
     pod = docs.one("Deployment")["spec"]["template"]
@@ -244,6 +244,8 @@ def test_data_annotations_and_selectors_kept_exactly(corpus_file: AdversarialFil
         "nodeSelector": pod["spec"].get("nodeSelector"),
         "podAnnotations": {k: v for k, v in (pod["metadata"].get("annotations") or {}).items()
                            if k in written.get("podAnnotations", {})},
+        "env": {e["name"]: e["value"] for e in pod["spec"]["containers"][0].get("env", []) if "value" in e},
+        "args": pod["spec"]["containers"][0].get("args"),
     }
     for key, value in got.items():
         section, _, sub = key.partition(".")

@@ -26,7 +26,17 @@ Usage:
 {{- range $name := (include "common-lib.env.order" $env | fromJson).order -}}
 {{- $vars = append $vars (dict "name" $name "value" (include "common-lib.util.string" (get $env $name))) -}}
 {{- end -}}
-{{- toYaml $vars -}}
+{{- /* Every name and value double-quoted, so that no YAML 1.1 reader turns a value such
+as "=" or "<<" into a tag or a merge key. */ -}}
+{{- $lines := list -}}
+{{- range $vars -}}
+{{- if hasKey . "value" -}}
+{{- $lines = append $lines (printf "- name: %s\n  value: %s" (quote .name) (quote .value)) -}}
+{{- else -}}
+{{- $lines = append $lines (printf "- name: %s\n  valueFrom:%s" (quote .name) (toYaml .valueFrom | nindent 4)) -}}
+{{- end -}}
+{{- end -}}
+{{- join "\n" $lines -}}
 {{- end -}}
 
 {{/*
@@ -53,6 +63,8 @@ limits.ephemeral-storage
 requests.cpu
 requests.memory
 requests.ephemeral-storage
+limits.hugepages-<size>
+requests.hugepages-<size>
 {{- end -}}
 
 {{/*

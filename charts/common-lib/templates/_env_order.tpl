@@ -2,8 +2,9 @@
 common-lib.env.order: the order in which a container's plain `env` values are listed, as
 JSON {"order": [names], "cyclic": [names]}: by name, except that a value naming another
 plain variable as $(NAME) comes after it, because Kubernetes expands $(NAME) only from
-variables listed earlier. Names in a cycle (A uses $(B), B uses $(A)) come last, in
-`cyclic`: neither would expand.
+variables listed earlier ("$$(NAME)" is escaped text, not a use). Names in a cycle (A
+uses $(B), B uses $(A)) come last, in `cyclic`: whichever is listed first keeps the other's
+$(NAME) as text.
 Input: the env map {NAME: value}
 Usage:
   {{- $order := include "common-lib.env.order" .env | fromJson }}
@@ -13,7 +14,8 @@ Usage:
 {{- $uses := dict -}}
 {{- range $name, $value := $plain -}}
 {{- $refs := list -}}
-{{- range regexFindAll "\\$\\([A-Za-z_][A-Za-z0-9_]*\\)" (include "common-lib.util.string" $value) -1 -}}
+{{- /* "$$" is an escaped "$": "$$(NAME)" is the text $(NAME), not a reference */ -}}
+{{- range regexFindAll "\\$\\([A-Za-z_][A-Za-z0-9_]*\\)" (include "common-lib.util.string" $value | replace "$$" "") -1 -}}
 {{- $ref := trimPrefix "$(" . | trimSuffix ")" -}}
 {{- if and (hasKey $plain $ref) (ne $ref $name) }}{{ $refs = append $refs $ref }}{{ end -}}
 {{- end -}}

@@ -27,7 +27,9 @@ linkerd.io/inject: {{ ternary "enabled" "disabled" $join }}
 common-lib.mesh.validate: with a mesh, the keys it sets are not also set by hand in
 `commonLabels`, `podLabels` or `podAnnotations` (the mesh setting would silently win,
 or a hook pod would join the mesh and never finish); without one, those keys do not
-join a mesh by hand ("true" or "enabled"; opting out is allowed), for the same reason.
+join a mesh by hand (an inject key other than "false"/"disabled", or an istio.io/rev
+revision; opting out is allowed), for the same reason. With mesh: istio, istio.io/rev
+may choose the revision: the hook and CronJob pods still opt out by their inject label.
 Input: the scope (dict "context" $ "app" $app)
 Usage:
   {{ include "common-lib.mesh.validate" (dict "context" $ "app" .Values) }}
@@ -35,11 +37,12 @@ Usage:
 {{- define "common-lib.mesh.validate" -}}
 {{- $mesh := toString (.app.mesh | default "none") -}}
 {{- range $key := list "commonLabels" "podLabels" "podAnnotations" }}
-{{- range $name := list "sidecar.istio.io/inject" "proxy.istio.io/config" "linkerd.io/inject" }}
+{{- range $name := list "sidecar.istio.io/inject" "proxy.istio.io/config" "linkerd.io/inject" "istio.io/rev" }}
 {{- $value := index (index $.app $key | default dict) $name }}
-{{- if and (ne $mesh "none") (hasKey (index $.app $key | default dict) $name) }}
+{{- $given := hasKey (index $.app $key | default dict) $name }}
+{{- if and (ne $mesh "none") $given (ne $name "istio.io/rev") }}
 {{ $key }}.{{ $name }}: is set by mesh: {{ $mesh }} (got {{ $value | toJson }}); remove it: the chart puts the app pods in the mesh and keeps the migration Job, the CronJobs and the test pod out
-{{- else if and (eq $mesh "none") (has (toString $value) (list "true" "enabled")) }}
+{{- else if and (eq $mesh "none") $given (not (has (toString $value) (list "false" "disabled"))) (ne $name "proxy.istio.io/config") }}
 {{ $key }}.{{ $name }}: joins a mesh by hand (got {{ $value | toJson }}), and the migration Job's and the CronJobs' pods would join it too and never finish; set mesh: {{ ternary "linkerd" "istio" (hasPrefix "linkerd" $name) }} instead
 {{- end }}
 {{- end }}

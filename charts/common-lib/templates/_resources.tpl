@@ -19,9 +19,9 @@ Usage:
 {{- define "common-lib.resources.quantity" -}}
 {{- $text := include "common-lib.util.string" . -}}
 {{- /* trimAll, not a regular expression: a quantity's unit letters are only at its end */ -}}
-{{- $number := trimAll "KMGTPEkmi" $text -}}
+{{- $number := trimAll "KMGTPEkmiun" $text -}}
 {{- $unit := trimPrefix $number $text -}}
-{{- $scale := get (dict "" 1 "m" 0.001 "k" 1e3 "M" 1e6 "G" 1e9 "T" 1e12 "P" 1e15 "E" 1e18 "Ki" 1024.0 "Mi" 1048576.0 "Gi" 1073741824.0 "Ti" 1099511627776.0 "Pi" 1125899906842624.0 "Ei" 1152921504606846976.0) $unit | default 0 -}}
+{{- $scale := get (dict "" 1 "n" 1e-9 "u" 1e-6 "m" 0.001 "k" 1e3 "M" 1e6 "G" 1e9 "T" 1e12 "P" 1e15 "E" 1e18 "Ki" 1024.0 "Mi" 1048576.0 "Gi" 1073741824.0 "Ti" 1099511627776.0 "Pi" 1125899906842624.0 "Ei" 1152921504606846976.0) $unit | default 0 -}}
 {{- mulf (float64 $number) $scale -}}
 {{- end -}}
 

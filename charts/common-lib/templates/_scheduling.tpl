@@ -44,6 +44,10 @@ Usage:
 {{- $key := printf "tolerations[%d]" $i }}
 {{- include "common-lib.fields.check" (dict "context" $.context "key" $key "value" $t "type" "Toleration") | nindent 0 }}
 {{- if kindIs "map" $t }}
+{{- with $t.key }}{{ include "common-lib.metadata.validateLabelKey" (dict "key" (printf "%s.key" $key) "name" .) | nindent 0 }}{{ end }}
+{{- if and $t.value (not (and (kindIs "string" $t.value) (le (len $t.value) 63) (regexMatch "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$" $t.value))) }}
+{{ $key }}.value: is not a label value (got {{ $t.value | toJson | trunc 80 }}); text of at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit
+{{- end }}
 {{- $op := toString ($t.operator | default "Equal") }}
 {{- if not (has $op (list "Exists" "Equal")) }}
 {{ $key }}.operator: must be Exists or Equal (got {{ $t.operator | toJson }})

@@ -103,3 +103,16 @@ Usage:
 {{- end -}}
 {{- join "\n" $lines -}}
 {{- end -}}
+
+{{/*
+common-lib.util.quotedList: the items of a list, each double-quoted, joined by ", ", for a
+YAML flow sequence that no YAML reader changes (a plain "<<" is a merge key to YAML 1.1).
+Input: a list
+Usage:
+  command: [{{ include "common-lib.util.quotedList" .command }}]
+*/}}
+{{- define "common-lib.util.quotedList" -}}
+{{- $items := list -}}
+{{- range . }}{{ $items = append $items (include "common-lib.util.string" . | quote) }}{{ end -}}
+{{- join ", " $items -}}
+{{- end -}}

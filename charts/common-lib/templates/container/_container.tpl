@@ -22,10 +22,10 @@ image: {{ include "common-lib.images.image" .image | quote }}
 imagePullPolicy: {{ . }}
 {{- end }}
 {{- with .command }}
-command: {{- toYaml . | nindent 2 }}
+command: [{{ include "common-lib.util.quotedList" . }}]
 {{- end }}
 {{- with .args }}
-args: {{- toYaml . | nindent 2 }}
+args: [{{ include "common-lib.util.quotedList" . }}]
 {{- end }}
 {{- with .ports }}
 ports: {{- toYaml . | nindent 2 }}

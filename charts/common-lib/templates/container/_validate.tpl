@@ -23,9 +23,10 @@ Usage:
 {{- include "common-lib.container.validateEnv" . | nindent 0 }}
 {{- include "common-lib.container.validateMounts" . | nindent 0 }}
 {{- range $field, $type := dict "livenessProbe" "Probe" "readinessProbe" "Probe" "startupProbe" "Probe" "lifecycle" "Lifecycle" }}
-{{- /* An empty map is checked too: a probe {} has no handler. */}}
+{{- /* An empty map is checked too: a probe {} has no handler. Fields without a values
+key are the chart's own (the app's probes and drain), which their own rules check. */}}
 {{- $v := index $c $field }}
-{{- if not (kindIs "invalid" $v) }}
+{{- if and (not (kindIs "invalid" $v)) (get $keys $field) }}
 {{- include "common-lib.fields.check" (dict "context" $.context "key" (get $keys $field) "value" $v "type" $type) | nindent 0 }}
 {{- include "common-lib.floor.handlerHosts" (dict "key" (get $keys $field) "value" $v) | nindent 0 }}
 {{- if kindIs "map" $v }}

@@ -27,7 +27,7 @@ Usage:
 {{- include "common-lib.validate.noSecretNames" (dict "key" $keys.env "values" $own "reference" $keys.secretEnv) | nindent 0 }}
 {{- range (include "common-lib.env.order" $c.env | fromJson).cyclic }}
 {{- if hasKey $own . }}
-{{ $keys.env }}.{{ . }}: uses variables that use it in turn (got {{ get $c.env . | toJson | trunc 80 }}); Kubernetes expands $(NAME) only from variables listed before, so in a cycle none expands: break the cycle
+{{ $keys.env }}.{{ . }}: uses variables that use it in turn (got {{ get $c.env . | toJson | trunc 80 }}); Kubernetes expands $(NAME) only from variables listed before, so in a cycle the first keeps the other's $(NAME) as text: break the cycle, or write $$(NAME) for the text
 {{- end }}
 {{- end }}
 {{- include "common-lib.container.validateEnvNames" . | nindent 0 }}

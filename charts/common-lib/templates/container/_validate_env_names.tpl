@@ -22,8 +22,8 @@ Usage:
 {{- range $name, $field := $c.downwardEnv | default dict }}
 {{- $metaKey := regexFind "\\['.*'\\]$" (toString $field) | trimPrefix "['" | trimSuffix "']" }}
 {{- if and $metaKey (regexMatch "^metadata\\.(labels|annotations)\\[" (toString $field)) }}
-{{- include "common-lib.metadata.validate" (dict "key" (printf "%s.%s" $keys.downwardEnv $name) "values" (dict $metaKey "") "kind" "annotations" "reserved" false) | nindent 0 }}
-{{- else if not (has (toString $field) $fields) }}
+{{- include "common-lib.metadata.validateLabelKey" (dict "key" (printf "%s.%s" $keys.downwardEnv $name) "name" $metaKey) | nindent 0 }}
+{{- else if not (or (has (toString $field) $fields) (regexMatch "^(limits|requests)\\.hugepages-[0-9]+[KMG]i$" (toString $field))) }}
 {{ $keys.downwardEnv }}.{{ $name }}: is not a field the downward API gives to env (got {{ $field | toJson }}); one of {{ join ", " $fields }}, or metadata.labels['<key>'] / metadata.annotations['<key>']
 {{- end }}
 {{- range $other := list "env" "secretEnv" }}

@@ -23,7 +23,7 @@ containerPort: must be a port number from 1 to 65535 (got {{ $port | toJson }});
 {{- if not (has $level (list "restricted" "baseline")) }}
 podSecurity.level: must be restricted or baseline (got {{ $level | toJson }}); privileged pods are never allowed
 {{- else if and (eq $level "baseline") (lt (len (trim (($app.podSecurity | default dict).reason | default ""))) 10) }}
-podSecurity.reason: is required with level baseline (got {{ ($app.podSecurity | default dict).reason | default "" | toJson }}); say why this release needs it, e.g. "vendor image runs as root; ticket SHOP-123"
+podSecurity.reason: is required with level baseline, at least 10 characters (got {{ ($app.podSecurity | default dict).reason | default "" | toJson }}); say why this release needs it, e.g. "vendor image runs as root; ticket SHOP-123"
 {{- end }}
 {{- range $key := list "commonLabels" "podLabels" "podAnnotations" "nodeSelector" }}
 {{- include "common-lib.metadata.validate" (dict "key" $key "values" (get $app $key) "kind" (ternary "annotations" "labels" (eq $key "podAnnotations"))) | nindent 0 }}

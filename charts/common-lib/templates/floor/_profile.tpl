@@ -16,6 +16,8 @@ Usage:
 {{ .key }}.localhostProfile: is required with type Localhost (got none); the profile on the node, e.g. {{ ternary "profiles/orders.json (a file in the kubelet's seccomp directory)" "k8s-orders (the name of a loaded AppArmor profile)" $seccomp }}
 {{- else if and $profile.localhostProfile (ne (toString $profile.type) "Localhost") }}
 {{ .key }}.localhostProfile: is only allowed with type Localhost (got type {{ $profile.type | toJson }}); set type: Localhost as well, or remove it
+{{- else if and $profile.localhostProfile (ne (trim (toString $profile.localhostProfile)) (toString $profile.localhostProfile)) }}
+{{ .key }}.localhostProfile: has leading or trailing white space (got {{ $profile.localhostProfile | quote }}); write the profile's name without it
 {{- else if and $seccomp $profile.localhostProfile (regexMatch "^/|(^|/)\\.\\.(/|$)" (toString $profile.localhostProfile)) }}
 {{ .key }}.localhostProfile: must be a path relative to the node's profile directory, without ".." (got {{ $profile.localhostProfile | quote }}); e.g. profiles/orders.json
 {{- end }}

@@ -16,7 +16,7 @@ Usage:
 httpRoute.enabled: a worker (shape: worker) has no Service to route to (got true); set httpRoute.enabled: false, or shape: web
 {{- end }}
 {{- include "common-lib.validate.knownKeys" (dict "key" "httpRoute" "value" $route "allowed" (list "enabled" "annotations" "parentRefs" "hostnames" "paths")) | nindent 0 }}
-{{- include "common-lib.httproute.validateParents" (dict "enabled" $route.enabled "refs" $route.parentRefs) | nindent 0 }}
+{{- include "common-lib.httproute.validateParents" (dict "enabled" $route.enabled "refs" $route.parentRefs "namespace" .context.Release.Namespace) | nindent 0 }}
 {{- $hosts := $route.hostnames | default list }}
 {{- if gt (len $hosts) 16 }}
 httpRoute.hostnames: at most 16 host names (got {{ len $hosts }}); the Gateway API allows 16 per route: split them over several releases, or use a wildcard such as *.example.com

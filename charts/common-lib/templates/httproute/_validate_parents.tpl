@@ -3,10 +3,11 @@ common-lib.httproute.validateParents: one line per problem with `httpRoute.paren
 the Gateways (listeners) the route attaches to: at least one when enabled, at most 32;
 each with only name, namespace and sectionName; the name a DNS subdomain, the namespace
 a DNS label, the sectionName a listener name; and, as the CRD's CEL rules demand, one
-Gateway named twice only with a different sectionName each time.
+Gateway named twice only with a different sectionName each time (a parentRef without a
+namespace is in `namespace`, the release's).
 Input: (dict "enabled" $route.enabled "refs" $route.parentRefs)
 Usage:
-  {{- include "common-lib.httproute.validateParents" (dict "enabled" true "refs" .app.httpRoute.parentRefs) | nindent 0 }}
+  {{- include "common-lib.httproute.validateParents" (dict "enabled" true "refs" .app.httpRoute.parentRefs "namespace" "shop") | nindent 0 }}
 */}}
 {{- define "common-lib.httproute.validateParents" -}}
 {{- $refs := .refs | default list -}}
@@ -30,7 +31,7 @@ httpRoute.parentRefs: at most 32 Gateways (got {{ len $refs }}); the Gateway API
 {{ $key }}.sectionName: is not a listener name (got {{ $ref.sectionName | toJson | trunc 80 }}); lower-case letters, digits, "-" and ".", at most 253 characters, e.g. https; leave it out for every listener
 {{- end }}
 {{- range $j, $other := $refs }}
-{{- if and (lt $j $i) (kindIs "map" $other) (eq (toString $ref.name) (toString $other.name)) (eq (toString ($ref.namespace | default "")) (toString ($other.namespace | default ""))) (or (not $ref.sectionName) (not $other.sectionName) (eq (toString $ref.sectionName) (toString $other.sectionName))) }}
+{{- if and (lt $j $i) (kindIs "map" $other) (eq (toString $ref.name) (toString $other.name)) (eq (toString ($ref.namespace | default $.namespace)) (toString ($other.namespace | default $.namespace))) (or (not $ref.sectionName) (not $other.sectionName) (eq (toString $ref.sectionName) (toString $other.sectionName))) }}
 {{ $key }}: names the same Gateway as httpRoute.parentRefs[{{ $j }}] (got {{ $ref | toJson | trunc 120 }}); give each entry of one Gateway a different sectionName (a listener), or list the Gateway once
 {{- end }}
 {{- end }}

@@ -1,7 +1,7 @@
 {{/*
 common-lib.scheduling.validateAffinity: one line per problem with the App's `affinity`
 beyond its field names (common-lib.fields.check does those), as the API server checks it:
-a required node affinity has at least one term, and every term requires something; node
+a required node affinity has a term that selects nodes (an empty one matches none); node
 selector requirements use In, NotIn, Exists, DoesNotExist, Gt or Lt with the values each
 needs; a preferred term has a weight from 1 to 100; a pod (anti-)affinity term has a
 topologyKey and a label selector as common-lib.metadata.validateSelector checks it.
@@ -16,8 +16,10 @@ Usage:
 {{- if kindIs "map" $node }}
 {{- with $node.requiredDuringSchedulingIgnoredDuringExecution }}
 {{- $terms := ternary .nodeSelectorTerms list (kindIs "slice" .nodeSelectorTerms) }}
-{{- if not $terms }}
-affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms: needs at least one term (got {{ .nodeSelectorTerms | toJson }}); e.g. [{matchExpressions: [{key: kubernetes.io/arch, operator: In, values: [arm64]}]}]
+{{- $selecting := false }}
+{{- range $terms }}{{ if and (kindIs "map" .) (or .matchExpressions .matchFields) }}{{ $selecting = true }}{{ end }}{{ end }}
+{{- if not $selecting }}
+affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms: needs a term that selects nodes (got {{ .nodeSelectorTerms | toJson }}): an empty term matches no node, so the pods would never be scheduled; e.g. [{matchExpressions: [{key: kubernetes.io/arch, operator: In, values: [arm64]}]}]
 {{- end }}
 {{- range $i, $term := $terms }}
 {{- include "common-lib.scheduling.nodeSelectorTerm" (dict "key" (printf "affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[%d]" $i) "term" $term) | nindent 0 }}

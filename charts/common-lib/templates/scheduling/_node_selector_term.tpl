@@ -1,9 +1,8 @@
 {{/*
-common-lib.scheduling.nodeSelectorTerm: one line per problem with a NodeSelectorTerm: it
-requires something (matchExpressions or matchFields); each requirement has a key, an
-operator In, NotIn, Exists, DoesNotExist, Gt or Lt, values for In and NotIn, none for
-Exists and DoesNotExist, one whole number for Gt and Lt; matchFields only metadata.name
-with In or NotIn and one value.
+common-lib.scheduling.nodeSelectorTerm: one line per problem with a NodeSelectorTerm: each
+requirement has a label key, an operator In, NotIn, Exists, DoesNotExist, Gt or Lt, values
+for In and NotIn, none for Exists and DoesNotExist, one whole number for Gt and Lt;
+matchFields only metadata.name with In or NotIn and one value.
 Input: (dict "key" "affinity.nodeAffinity...nodeSelectorTerms[0]" "term" {..})
 Usage:
   {{- include "common-lib.scheduling.nodeSelectorTerm" (dict "key" $key "term" $term) | nindent 0 }}
@@ -11,9 +10,6 @@ Usage:
 {{- define "common-lib.scheduling.nodeSelectorTerm" -}}
 {{- $term := .term | default dict -}}
 {{- if kindIs "map" $term }}
-{{- if not (or $term.matchExpressions $term.matchFields) }}
-{{ .key }}: matches no node (got {{ $term | toJson }}): an empty term selects nothing; give matchExpressions or matchFields
-{{- end }}
 {{- range $field := list "matchExpressions" "matchFields" }}
 {{- range $i, $r := ternary (get $term $field) list (kindIs "slice" (get $term $field)) }}
 {{- $at := printf "%s.%s[%d]" $.key $field $i }}
@@ -22,6 +18,8 @@ Usage:
 {{- $values := ternary $r.values list (kindIs "slice" $r.values) }}
 {{- if not $r.key }}
 {{ $at }}.key: is required (got {{ $r.key | toJson }}); a node label, e.g. kubernetes.io/arch
+{{- else if and (eq $field "matchExpressions") (include "common-lib.metadata.validateLabelKey" (dict "key" (printf "%s.key" $at) "name" $r.key)) }}
+{{- include "common-lib.metadata.validateLabelKey" (dict "key" (printf "%s.key" $at) "name" $r.key) | nindent 0 }}
 {{- else if and (eq $field "matchFields") (or (ne (toString $r.key) "metadata.name") (not (has $op (list "In" "NotIn"))) (ne (len $values) 1)) }}
 {{ $at }}: matchFields takes only key metadata.name, operator In or NotIn and one value (got {{ $r | toJson }})
 {{- else if not (has $op (list "In" "NotIn" "Exists" "DoesNotExist" "Gt" "Lt")) }}

@@ -10,6 +10,13 @@ Usage:
 {{- if kindIs "map" $term }}
 {{- if not $term.topologyKey }}
 {{ .key }}.topologyKey: is required (got {{ $term.topologyKey | toJson }}); e.g. kubernetes.io/hostname or topology.kubernetes.io/zone
+{{- else }}
+{{- include "common-lib.metadata.validateLabelKey" (dict "key" (printf "%s.topologyKey" .key) "name" $term.topologyKey) | nindent 0 }}
+{{- end }}
+{{- range $i, $ns := ternary $term.namespaces list (kindIs "slice" $term.namespaces) }}
+{{- if not (and (kindIs "string" $ns) (le (len $ns) 63) (regexMatch "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$" $ns)) }}
+{{ $.key }}.namespaces[{{ $i }}]: is not a namespace name (got {{ $ns | toJson }}); a DNS-1123 label of at most 63 characters
+{{- end }}
 {{- end }}
 {{- range $field := list "labelSelector" "namespaceSelector" }}
 {{- with get $term $field }}
