@@ -165,6 +165,16 @@ TEMPLATE_GRAMMAR: dict[str, st.SearchStrategy] = {
     # http, sometimes a name the draw may not declare.
     **{f"probes{kind}.port": st.sampled_from(["http", "http", "http", "grpc"])
        for kind in ("", ".liveness", ".readiness", ".startup")},
+    # Named ports: port names (common-lib.ports.validate), mostly unique numbers.
+    "ports[].name": st.from_regex(r"\A[a-z]{1,6}(-[a-z0-9]{1,4})?\Z"),
+    "ports[].port": st.integers(min_value=1024, max_value=65535),
+    # envFrom names ConfigMaps and Secrets by DNS-1123 subdomain; downwardEnv names fields.
+    "envFrom[].configMap": st.from_regex(r"\A[a-z][a-z0-9-]{0,20}[a-z0-9]\Z"),
+    "envFrom[].secret": st.from_regex(r"\A[a-z][a-z0-9-]{0,20}[a-z0-9]\Z"),
+    # The schema takes any CronJob key and the templates name a bad one; draw DNS labels.
+    "cronJobs": st.deferred(lambda: st.dictionaries(
+        st.from_regex(r"\A[a-z][a-z0-9-]{0,10}[a-z0-9]\Z"),
+        strategy(SCHEMA["properties"]["cronJobs"]["additionalProperties"], "cronJobs.*"), max_size=2)),
 }
 
 
@@ -207,8 +217,8 @@ def strategy(node: dict, path: str = "") -> st.SearchStrategy:
         return st.one_of(*[_record(v, path) for v in variants], _record(node, path))
     if _is_record(node):
         return _record(node, path)
-    if node.get("type") == "array" and isinstance(node.get("items"), dict) and set(node) <= {"type", "items", "description"}:
-        return st.lists(strategy(node["items"], f"{path}[]"), max_size=2)
+    if node.get("type") == "array" and isinstance(node.get("items"), dict) and set(node) <= {"type", "items", "description", "maxItems"}:
+        return st.lists(strategy(node["items"], f"{path}[]"), max_size=min(2, node.get("maxItems", 2)))
     # A values file is UTF-8 text without NUL characters.
     return from_schema({**node, "definitions": DEFINITIONS}, allow_x00=False, codec="utf-8")
 

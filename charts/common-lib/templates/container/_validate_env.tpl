@@ -35,7 +35,9 @@ Usage:
 {{- $seen := dict }}
 {{- range $i, $var := $c.env | default list }}
 {{- $key := printf "%s[%d]" $keys.env $i }}
-{{- include "common-lib.fields.check" (dict "context" $.context "key" $key "value" $var "type" "EnvVar") | nindent 0 }}
+{{- $unknown := include "common-lib.fields.check" (dict "context" $.context "key" $key "value" $var "type" "EnvVar") }}
+{{- $unknown | nindent 0 }}
+{{- if not $unknown }}{{ include "common-lib.container.validateEnvVar" (dict "key" $key "var" $var) | nindent 0 }}{{ end }}
 {{- if and (kindIs "map" $var) (hasKey $seen (toString $var.name)) }}
 {{ $key }}.name: {{ $var.name | quote }} is already set by {{ $keys.env }}[{{ get $seen (toString $var.name) }}]; set each variable once
 {{- end }}
@@ -51,7 +53,9 @@ Usage:
 {{- end }}
 {{- range $i, $source := $c.envFrom | default list }}
 {{- if $keys.envFrom }}
-{{- include "common-lib.fields.check" (dict "context" $.context "key" (printf "%s[%d]" $keys.envFrom $i) "value" $source "type" "EnvFromSource") | nindent 0 }}
+{{- $unknown := include "common-lib.fields.check" (dict "context" $.context "key" (printf "%s[%d]" $keys.envFrom $i) "value" $source "type" "EnvFromSource") }}
+{{- $unknown | nindent 0 }}
+{{- if not $unknown }}{{ include "common-lib.container.validateEnvSource" (dict "key" (printf "%s[%d]" $keys.envFrom $i) "source" $source) | nindent 0 }}{{ end }}
 {{- end }}
 {{- end }}
 {{- end -}}

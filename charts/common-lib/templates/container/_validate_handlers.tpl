@@ -3,7 +3,8 @@ common-lib.container.validateHandlers: one line per probe or lifecycle hook give
 values that the API server would refuse: a probe names exactly one of exec, httpGet,
 tcpSocket and grpc (liveness and startup probes with successThreshold 1); a postStart or
 preStop hook exactly one of exec, httpGet, tcpSocket and sleep (sleep from Kubernetes 1.30,
-for at most the pod's `grace` seconds, 30 when unset).
+for at most the pod's `grace` seconds, 30 when unset); the handler's own values
+(common-lib.container.validateHandler) and a probe's numbers (common-lib.container.validateProbeTimes).
 Input: (dict "context" $ "grace" 30 "key" "sidecars[0].livenessProbe" "field" "livenessProbe" "value" {..})
 Usage:
   {{ include "common-lib.container.validateHandlers" (dict "context" $ "key" $key "field" "lifecycle" "value" $c.lifecycle) }}
@@ -19,9 +20,11 @@ Usage:
 {{- if and (has .field (list "livenessProbe" "startupProbe")) (not (kindIs "invalid" .value.successThreshold)) (ne (toString .value.successThreshold) "1") }}
 {{ .key }}.successThreshold: must be 1 for a {{ .field }} (got {{ .value.successThreshold | toJson }})
 {{- end }}
+{{- include "common-lib.container.validateProbeTimes" (dict "key" .key "probe" .value) | nindent 0 }}
 {{- end }}
 {{- range $key, $handler := $handlers }}
 {{- $set := keys (pick (ternary $handler dict (kindIs "map" $handler)) "exec" "httpGet" "tcpSocket" "grpc" "sleep") | sortAlpha }}
+{{- if eq (len $set) 1 }}{{ include "common-lib.container.validateHandler" (dict "key" $key "handler" $handler "kind" (first $set)) | nindent 0 }}{{ end }}
 {{- if ne (len $set) 1 }}
 {{ $key }}: needs exactly one handler (got {{ $set | toJson }}); one of {{ join ", " $kinds }}
 {{- else if and (has "sleep" $set) $.context (semverCompare "<1.30.0-0" $.context.Capabilities.KubeVersion.Version) }}
