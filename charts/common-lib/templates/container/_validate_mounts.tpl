@@ -1,7 +1,8 @@
 {{/*
 common-lib.container.validateMounts: one line per problem with a container's volume
 mounts and ports. A mount names a volume of the pod, its path is used once and is not
-`/tmp` when the chart mounts /tmp itself, nor the config files' `configPath`; every mount is checked against the VolumeMount
+`/tmp` when the chart mounts /tmp itself, nor the config files' `configPath`; a subPath
+is relative without "..", and not given with subPathExpr; every mount is checked against the VolumeMount
 API. Ports given in values (the Container's `keys.ports`) have an IANA service name of at
 most 15 characters and no host port (never allowed: it binds the node's network).
 Input: the input of common-lib.container.validate
@@ -20,6 +21,11 @@ Usage:
 {{- if kindIs "map" $m }}
 {{- if not (has (toString $m.name) $.volumes) }}
 {{ $key }}.name: mounts a volume the pod does not have (got {{ $m.name | toJson }}); volumes: {{ $.volumes | uniq | join ", " }}
+{{- end }}
+{{- if and $m.subPath $m.subPathExpr }}
+{{ $key }}: sets both subPath and subPathExpr (got {{ pick $m "subPath" "subPathExpr" | toJson }}); keep one
+{{- else if and $m.subPath (or (hasPrefix "/" (toString $m.subPath)) (regexMatch "(^|/)\\.\\.(/|$)" (toString $m.subPath))) }}
+{{ $key }}.subPath: must be a relative path without ".." (got {{ $m.subPath | toJson }}); e.g. config/app.yaml
 {{- end }}
 {{- if and $m.mountPropagation (ne (toString $m.mountPropagation) "None") (ne (toString $m.mountPropagation) "HostToContainer") }}
 {{ $key }}.mountPropagation: must be None or HostToContainer (got {{ $m.mountPropagation | toJson }}); Bidirectional needs a privileged container, which is never allowed

@@ -3,7 +3,7 @@ common-lib.floor.volumes: one line per problem with a pod's own volumes: each a 
 a unique DNS-1123 name not taken by the chart (`tmp`) and exactly one source; hostPath is
 never allowed; at `restricted` only configMap, csi, downwardAPI, emptyDir, ephemeral,
 persistentVolumeClaim, projected and secret. Every field is checked against the
-Volume API (common-lib.fields.check).
+Volume API (common-lib.fields.check), and the source's values (common-lib.pod.validateVolume).
 Input: (dict "context" $ "key" "extraVolumes" "volumes" [..] "reserved" (list "tmp") "level" "restricted")
 Usage:
   {{ include "common-lib.floor.volumes" (dict "context" $ "key" "extraVolumes" "volumes" .app.extraVolumes "reserved" (list "tmp") "level" "restricted") }}
@@ -35,6 +35,8 @@ Usage:
 {{ $key }}: needs exactly one volume source besides its name (got {{ $sources | toJson }}); e.g. emptyDir: {}
 {{- else if and (ne $.level "baseline") (not (has (first $sources) $restrictedSources)) }}
 {{ $key }}.{{ first $sources }}: is not allowed at Pod Security level restricted (got {{ first $sources }}); allowed: {{ join ", " $restrictedSources }}
+{{- else }}
+{{- include "common-lib.pod.validateVolume" (dict "key" $key "volume" $v) | nindent 0 }}
 {{- end }}
 {{- end }}
 {{- end }}
