@@ -90,42 +90,6 @@ Usage:
 {{- end -}}
 
 {{/*
-common-lib.env.validateSources: one line per problem with the App's `envFrom`: each entry
-names exactly one existing ConfigMap or Secret (a DNS-1123 subdomain), once, and not the
-chart's own ConfigMap or ExternalSecret target while the chart reads them already (the
-ConfigMap may be listed when its files are mounted at `configMountPath`); a prefix is a
-variable name.
-Input: the scope (dict "context" $ "app" $app)
-Usage:
-  {{ include "common-lib.env.validateSources" (dict "context" $ "app" .Values) }}
-*/}}
-{{- define "common-lib.env.validateSources" -}}
-{{- $scope := . -}}
-{{- $seen := dict -}}
-{{- if and .app.config (not .app.configMountPath) }}{{ $_ := set $seen (printf "configMap/%s" (include "common-lib.names.suffixed" (dict "context" .context "app" .app "suffix" "config"))) "config (the chart's own ConfigMap)" }}{{ end -}}
-{{- if (.app.externalSecret | default dict).enabled }}{{ $_ := set $seen (printf "secret/%s" (include "common-lib.externalsecret.secretName" $scope)) "externalSecret (its target Secret)" }}{{ end -}}
-{{- range $i, $source := .app.envFrom | default list }}
-{{- $key := printf "envFrom[%d]" $i }}
-{{- $kinds := without (list (ternary "configMap" "" (hasKey $source "configMap")) (ternary "secret" "" (hasKey $source "secret"))) "" }}
-{{- if ne (len $kinds) 1 }}
-{{ $key }}: names {{ len $kinds }} sources (got {{ $source | toJson }}); give exactly one: {configMap: <existing ConfigMap>} or {secret: <existing Secret>}
-{{- else }}
-{{- $kind := first $kinds }}
-{{- $name := toString (index $source $kind) }}
-{{- if not (and (le (len $name) 253) (regexMatch "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$" $name)) }}
-{{ $key }}.{{ $kind }}: is not a {{ $kind }} name (got {{ index $source $kind | toJson }}); a DNS-1123 subdomain of at most 253 characters, e.g. orders-settings
-{{- else if hasKey $seen (printf "%s/%s" $kind $name) }}
-{{ $key }}.{{ $kind }}: {{ $name | quote }} is already read by {{ get $seen (printf "%s/%s" $kind $name) }}; list each source once
-{{- end }}
-{{- $_ := set $seen (printf "%s/%s" $kind $name) $key }}
-{{- end }}
-{{- if and $source.prefix (not (regexMatch "^[-._a-zA-Z][-._a-zA-Z0-9]*$" (toString $source.prefix))) }}
-{{ $key }}.prefix: is not a variable-name prefix (got {{ $source.prefix | toJson }}); letters, digits, "_", "-" and ".", not starting with a digit, e.g. DB_
-{{- end }}
-{{- end }}
-{{- end -}}
-
-{{/*
 common-lib.env.from: the `envFrom` list of the app's own configuration: the ConfigMap
 (when the App has `config` and does not mount it as files), the ExternalSecret's Secret
 (when it is enabled), then the App's `envFrom` sources (common-lib.env.sources).

@@ -74,6 +74,19 @@ true
 {{- end -}}
 
 {{/*
+common-lib.util.dnsSubdomain: "true" for a DNS-1123 subdomain (the name of most Kubernetes
+objects: lower-case letters, digits, "-" and ".", at most 253 characters), nothing otherwise.
+Input: a value
+Usage:
+  {{- if include "common-lib.util.dnsSubdomain" $ref.name }}
+*/}}
+{{- define "common-lib.util.dnsSubdomain" -}}
+{{- if and (kindIs "string" .) (le (len .) 253) (regexMatch "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$" .) -}}
+true
+{{- end -}}
+{{- end -}}
+
+{{/*
 common-lib.util.portName: "true" for an IANA service name, the name of a container port
 (at most 15 lower-case letters, digits and single inner "-", at least one letter),
 nothing otherwise.

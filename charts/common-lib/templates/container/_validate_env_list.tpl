@@ -3,7 +3,7 @@ common-lib.container.validateEnvVar: one line per problem with one entry of an `
 (a sidecar's or an init container's) beyond its field names, as the API server checks it:
 a name of letters, digits, "-", "_" and "." not starting with a digit; a valueFrom with
 exactly one source; a configMapKeyRef or secretKeyRef with a resource name and a key; a
-fieldRef the downward API serves (common-lib.env.downwardFields).
+fieldRef the downward API serves (common-lib.env.validateDownwardField).
 Input: (dict "key" "sidecars[0].env[0]" "var" {..})
 Usage:
   {{- include "common-lib.container.validateEnvVar" (dict "key" $key "var" $var) | nindent 0 }}
@@ -21,16 +21,13 @@ Usage:
 {{ $.key }}.valueFrom: needs exactly one source (got {{ $sources | toJson }}); one of configMapKeyRef, secretKeyRef, fieldRef, resourceFieldRef
 {{- else if has (first $sources) (list "configMapKeyRef" "secretKeyRef") }}
 {{- $ref := get . (first $sources) | default dict }}
-{{- if not (and (kindIs "string" $ref.name) (regexMatch "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$" $ref.name) (le (len $ref.name) 253)) }}
+{{- if not (include "common-lib.util.dnsSubdomain" $ref.name) }}
 {{ $.key }}.valueFrom.{{ first $sources }}.name: is not a resource name (got {{ $ref.name | toJson }}); a DNS-1123 subdomain, e.g. orders-db
 {{- else if not (and (kindIs "string" $ref.key) (regexMatch "^[-._a-zA-Z0-9]+$" $ref.key)) }}
 {{ $.key }}.valueFrom.{{ first $sources }}.key: is not a key (got {{ $ref.key | toJson }}); letters, digits, "-", "_" and ".", e.g. password
 {{- end }}
 {{- else if eq (first $sources) "fieldRef" }}
-{{- $path := toString ((.fieldRef | default dict).fieldPath) }}
-{{- if not (or (has $path (include "common-lib.env.downwardFields" dict | splitList "\n")) (regexMatch "^metadata\\.(labels|annotations)\\['[^']+'\\]$" $path)) }}
-{{ $.key }}.valueFrom.fieldRef.fieldPath: is not a field the downward API gives to env (got {{ $path | toJson }}); e.g. metadata.name, spec.nodeName, status.podIP
-{{- end }}
+{{- include "common-lib.env.validateDownwardField" (dict "key" (printf "%s.valueFrom.fieldRef.fieldPath" $.key) "field" (.fieldRef | default dict).fieldPath) | nindent 0 }}
 {{- end }}
 {{- else }}
 {{ $.key }}.valueFrom: needs exactly one source (got {}); one of configMapKeyRef, secretKeyRef, fieldRef, resourceFieldRef
@@ -56,12 +53,10 @@ Usage:
 {{ .key }}: needs exactly one of configMapRef and secretRef (got {{ $refs | toJson }})
 {{- else }}
 {{- $name := (get $source (first $refs) | default dict).name }}
-{{- if not (and (kindIs "string" $name) (regexMatch "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$" $name) (le (len $name) 253)) }}
+{{- if not (include "common-lib.util.dnsSubdomain" $name) }}
 {{ .key }}.{{ first $refs }}.name: is not a resource name (got {{ $name | toJson }}); a DNS-1123 subdomain, e.g. orders-settings
 {{- end }}
 {{- end }}
-{{- if and $source.prefix (not (regexMatch "^[-._a-zA-Z][-._a-zA-Z0-9]*$" (toString $source.prefix))) }}
-{{ .key }}.prefix: is not a variable-name prefix (got {{ $source.prefix | toJson }}); letters, digits, "_", "-" and ".", not starting with a digit, e.g. DB_
-{{- end }}
+{{- include "common-lib.env.validatePrefix" (dict "key" (printf "%s.prefix" .key) "prefix" $source.prefix) | nindent 0 }}
 {{- end }}
 {{- end -}}

@@ -2,7 +2,7 @@
 common-lib.container.validateEnvNames: one line per problem with the names of a
 container's env maps (`env`, `secretEnv`, `downwardEnv`): no key that YAML has already
 made `true` or `false` (an unquoted ON, OFF, YES or NO); a downward field that the API
-serves to env (common-lib.env.downwardFields; label and annotation keys qualified names);
+serves to env (common-lib.env.validateDownwardField);
 a downward name not also in env or secretEnv.
 Input: the input of common-lib.container.validate
 Usage:
@@ -18,14 +18,8 @@ Usage:
 {{- end }}
 {{- end }}
 {{- end }}
-{{- $fields := include "common-lib.env.downwardFields" dict | splitList "\n" }}
 {{- range $name, $field := $c.downwardEnv | default dict }}
-{{- $metaKey := regexFind "\\['.*'\\]$" (toString $field) | trimPrefix "['" | trimSuffix "']" }}
-{{- if and $metaKey (regexMatch "^metadata\\.(labels|annotations)\\[" (toString $field)) }}
-{{- include "common-lib.metadata.validateLabelKey" (dict "key" (printf "%s.%s" $keys.downwardEnv $name) "name" $metaKey) | nindent 0 }}
-{{- else if not (or (has (toString $field) $fields) (regexMatch "^(limits|requests)\\.hugepages-[0-9]+[KMG]i$" (toString $field))) }}
-{{ $keys.downwardEnv }}.{{ $name }}: is not a field the downward API gives to env (got {{ $field | toJson }}); one of {{ join ", " $fields }}, or metadata.labels['<key>'] / metadata.annotations['<key>']
-{{- end }}
+{{- include "common-lib.env.validateDownwardField" (dict "key" (printf "%s.%s" $keys.downwardEnv $name) "field" $field "resources" true) | nindent 0 }}
 {{- range $other := list "env" "secretEnv" }}
 {{- if hasKey (get $c $other | default dict) $name }}
 {{ $keys.downwardEnv }}.{{ $name }}: is also set in {{ get $keys $other }}.{{ $name }}; set it in one place only

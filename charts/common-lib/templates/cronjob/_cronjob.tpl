@@ -169,6 +169,10 @@ Usage:
   "tmpSizeLimit" $app.tmpSizeLimit
   "keys" (dict "securityContext" "podSecurityContext" "annotations" "podAnnotations")
 -}}
+{{- /* the job's variables over the app's, by name; common-lib.util.merge, because sprig's
+merge would keep the app's value over a job's "" */ -}}
+{{- $_ := include "common-lib.util.merge" (list $env $s.env) -}}
+{{- $_ := include "common-lib.util.merge" (list $secretEnv $s.secretEnv) -}}
 {{- $inherited := list -}}
 {{- range $name, $_ := $env }}{{ if not (hasKey ($s.env | default dict) $name) }}{{ $inherited = append $inherited $name }}{{ end }}{{ end -}}
 {{- $image := include "common-lib.cronjob.image" (dict "app" $app "image" $s.image) | fromYaml -}}
@@ -178,8 +182,8 @@ Usage:
   "imagePullPolicy" $image.pullPolicy
   "command" $s.command
   "args" $s.args
-  "env" (include "common-lib.cronjob.overEnv" (list $env $s.env) | fromJson)
-  "secretEnv" (include "common-lib.cronjob.overEnv" (list $secretEnv $s.secretEnv) | fromJson)
+  "env" $env
+  "secretEnv" $secretEnv
   "downwardEnv" $downwardEnv
   "envFrom" (include "common-lib.env.from" $scope | fromYamlArray)
   "configPath" (include "common-lib.env.configFiles" (dict "context" .context "app" $app "pod" $pod))
@@ -190,17 +194,4 @@ Usage:
   "keys" (dict "name" $key "image" (ternary (printf "%s.image" $key) "image" (not (empty $s.image))) "securityContext" "containerSecurityContext" "resources" (printf "%s.resources" $key) "fallbackResources" "resources" "env" (printf "%s.env" $key) "secretEnv" (printf "%s.secretEnv" $key) "downwardEnv" "downwardEnv" "inherited" $inherited)
 -}}
 {{- $_ := merge .out (dict "context" .context "app" $app "component" "cronjob" "annotations" $annotations "pod" $pod "containers" (list $container)) -}}
-{{- end -}}
-
-{{/*
-common-lib.cronjob.overEnv: the app's env map with a job's merged over it by name, as
-JSON; a job's value wins even when it is "" (sprig's merge would keep the app's).
-Input: (list $appEnv $jobEnv)
-Usage:
-  {{- $env := include "common-lib.cronjob.overEnv" (list $app.env $job.env) | fromJson }}
-*/}}
-{{- define "common-lib.cronjob.overEnv" -}}
-{{- $out := deepCopy (index . 0 | default dict) -}}
-{{- range $name, $value := index . 1 | default dict }}{{ $_ := set $out $name $value }}{{ end -}}
-{{- toJson $out -}}
 {{- end -}}

@@ -11,7 +11,6 @@ Usage:
 */}}
 {{- define "common-lib.httproute.validateParents" -}}
 {{- $refs := .refs | default list -}}
-{{- $subdomain := "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$" -}}
 {{- if and .enabled (not $refs) }}
 httpRoute.parentRefs: needs at least one Gateway when httpRoute.enabled is true (got []); e.g. [{name: shared-gateway, namespace: gateway-system}]
 {{- else if gt (len $refs) 32 }}
@@ -21,13 +20,13 @@ httpRoute.parentRefs: at most 32 Gateways (got {{ len $refs }}); the Gateway API
 {{- $key := printf "httpRoute.parentRefs[%d]" $i }}
 {{- include "common-lib.validate.knownKeys" (dict "key" $key "value" $ref "allowed" (list "name" "namespace" "sectionName")) | nindent 0 }}
 {{- if kindIs "map" $ref }}
-{{- if or (gt (len (toString $ref.name)) 253) (not (regexMatch $subdomain (toString $ref.name))) }}
+{{- if not (include "common-lib.util.dnsSubdomain" $ref.name) }}
 {{ $key }}.name: is not a Gateway name (got {{ $ref.name | toJson | trunc 80 }}); a DNS subdomain: lower-case letters, digits, "-" and ".", at most 253 characters, e.g. shared-gateway
 {{- end }}
 {{- if and (hasKey $ref "namespace") (or (gt (len (toString $ref.namespace)) 63) (not (regexMatch "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$" (toString $ref.namespace)))) }}
 {{ $key }}.namespace: is not a namespace name (got {{ $ref.namespace | toJson | trunc 80 }}); a DNS label: lower-case letters, digits and "-", at most 63 characters; leave it out for the release's namespace
 {{- end }}
-{{- if and (hasKey $ref "sectionName") (or (gt (len (toString $ref.sectionName)) 253) (not (regexMatch $subdomain (toString $ref.sectionName)))) }}
+{{- if and (hasKey $ref "sectionName") (not (include "common-lib.util.dnsSubdomain" $ref.sectionName)) }}
 {{ $key }}.sectionName: is not a listener name (got {{ $ref.sectionName | toJson | trunc 80 }}); lower-case letters, digits, "-" and ".", at most 253 characters, e.g. https; leave it out for every listener
 {{- end }}
 {{- range $j, $other := $refs }}
