@@ -154,7 +154,7 @@ BREAKS = [
         ("Pod/orders-test", "helm.sh/hook-delete-policy"),
     ),
     Break(
-        # The schema refuses tests.image.tag "latest", so the break goes into the template.
+        # common-lib.images refuses tests.image.tag "latest", so the break builds the image string itself.
         "latest-test-image-in-template",
         "common-lib/templates/testpod/_testpod.tpl",
         '"image" $app.tests.image',
