@@ -6,9 +6,10 @@ fallback (common-lib.resources.validate); its ports, env and mounts; pass-throug
 and lifecycle against the Kubernetes API. Messages name the values key each field came
 from: the Container's `keys` (field -> key path).
 The security floor runs when `check` (the container or its pod overrides a default).
-Input: (dict "context" $ "container" Container "pod" $mergedPodSecurityContext "check" true "level" "restricted" "volumes" (list "tmp" "data") "grace" 30)
+`containerNames` are the names of every container of the pod (for references by name).
+Input: (dict "context" $ "container" Container "pod" $mergedPodSecurityContext "check" true "level" "restricted" "volumes" (list "tmp" "data") "grace" 30 "containerNames" (list "app"))
 Usage:
-  {{ include "common-lib.container.validate" (dict "context" $ "container" $c "pod" $podCtx "check" true "level" "restricted" "volumes" $names "grace" 30) }}
+  {{ include "common-lib.container.validate" (dict "context" $ "container" $c "pod" $podCtx "check" true "level" "restricted" "volumes" $names "grace" 30 "containerNames" $containerNames) }}
 */}}
 {{- define "common-lib.container.validate" -}}
 {{- $c := .container -}}

@@ -37,7 +37,7 @@ Usage:
 {{- $key := printf "%s[%d]" $keys.env $i }}
 {{- $unknown := include "common-lib.fields.check" (dict "context" $.context "key" $key "value" $var "type" "EnvVar") }}
 {{- $unknown | nindent 0 }}
-{{- if not $unknown }}{{ include "common-lib.container.validateEnvVar" (dict "key" $key "var" $var) | nindent 0 }}{{ end }}
+{{- if not $unknown }}{{ include "common-lib.container.validateEnvVar" (dict "key" $key "var" $var "containers" $.containerNames) | nindent 0 }}{{ end }}
 {{- if and (kindIs "map" $var) (hasKey $seen (toString $var.name)) }}
 {{ $key }}.name: {{ $var.name | quote }} is already set by {{ $keys.env }}[{{ get $seen (toString $var.name) }}]; set each variable once
 {{- end }}

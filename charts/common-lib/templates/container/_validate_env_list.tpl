@@ -3,10 +3,11 @@ common-lib.container.validateEnvVar: one line per problem with one entry of an `
 (a sidecar's or an init container's) beyond its field names, as the API server checks it:
 a name of letters, digits, "-", "_" and "." not starting with a digit; a valueFrom with
 exactly one source; a configMapKeyRef or secretKeyRef with a resource name and a key; a
-fieldRef the downward API serves (common-lib.env.validateDownwardField).
-Input: (dict "key" "sidecars[0].env[0]" "var" {..})
+fieldRef the downward API serves (common-lib.env.validateDownwardField); a resourceFieldRef
+of one of the pod's `containers` (common-lib.container.validateResourceFieldRef).
+Input: (dict "key" "sidecars[0].env[0]" "var" {..} "containers" (list "app" "proxy"))
 Usage:
-  {{- include "common-lib.container.validateEnvVar" (dict "key" $key "var" $var) | nindent 0 }}
+  {{- include "common-lib.container.validateEnvVar" (dict "key" $key "var" $var "containers" $names) | nindent 0 }}
 */}}
 {{- define "common-lib.container.validateEnvVar" -}}
 {{- $var := .var -}}
@@ -28,6 +29,8 @@ Usage:
 {{- end }}
 {{- else if eq (first $sources) "fieldRef" }}
 {{- include "common-lib.env.validateDownwardField" (dict "key" (printf "%s.valueFrom.fieldRef.fieldPath" $.key) "field" (.fieldRef | default dict).fieldPath) | nindent 0 }}
+{{- else }}
+{{- include "common-lib.container.validateResourceFieldRef" (dict "key" (printf "%s.valueFrom.resourceFieldRef" $.key) "ref" .resourceFieldRef "containers" ($.containers | default list)) | nindent 0 }}
 {{- end }}
 {{- else }}
 {{ $.key }}.valueFrom: needs exactly one source (got {}); one of configMapKeyRef, secretKeyRef, fieldRef, resourceFieldRef

@@ -2,7 +2,7 @@
 common-lib.container.validateMounts: one line per problem with a container's volume
 mounts and ports. A mount names a volume of the pod, its path is used once and is not
 `/tmp` when the chart mounts /tmp itself, nor the config files' `configPath`; a subPath
-is relative without "..", and not given with subPathExpr; every mount is checked against the VolumeMount
+and a subPathExpr are relative without "..", and not both given; every mount is checked against the VolumeMount
 API. Ports given in values (the Container's `keys.ports`) have an IANA service name of at
 most 15 characters and no host port (never allowed: it binds the node's network).
 Input: the input of common-lib.container.validate
@@ -24,8 +24,13 @@ Usage:
 {{- end }}
 {{- if and $m.subPath $m.subPathExpr }}
 {{ $key }}: sets both subPath and subPathExpr (got {{ pick $m "subPath" "subPathExpr" | toJson }}); keep one
-{{- else if and $m.subPath (or (hasPrefix "/" (toString $m.subPath)) (regexMatch "(^|/)\\.\\.(/|$)" (toString $m.subPath))) }}
-{{ $key }}.subPath: must be a relative path without ".." (got {{ $m.subPath | toJson }}); e.g. config/app.yaml
+{{- else }}
+{{- range $field := list "subPath" "subPathExpr" }}
+{{- $sub := get $m $field }}
+{{- if and $sub (or (hasPrefix "/" (toString $sub)) (regexMatch "(^|/)\\.\\.(/|$)" (toString $sub))) }}
+{{ $key }}.{{ $field }}: must be a relative path without ".." (got {{ $sub | toJson }}); e.g. config/app.yaml{{ if eq $field "subPathExpr" }} or $(POD_NAME)/logs{{ end }}
+{{- end }}
+{{- end }}
 {{- end }}
 {{- if and $m.mountPropagation (ne (toString $m.mountPropagation) "None") (ne (toString $m.mountPropagation) "HostToContainer") }}
 {{ $key }}.mountPropagation: must be None or HostToContainer (got {{ $m.mountPropagation | toJson }}); Bidirectional needs a privileged container, which is never allowed

@@ -4,9 +4,10 @@ a unique DNS-1123 name not taken by the chart (`tmp`) and exactly one source; ho
 never allowed; at `restricted` only configMap, csi, downwardAPI, emptyDir, ephemeral,
 persistentVolumeClaim, projected and secret. Every field is checked against the
 Volume API (common-lib.fields.check), and the source's values (common-lib.pod.validateVolume).
-Input: (dict "context" $ "key" "extraVolumes" "volumes" [..] "reserved" (list "tmp") "level" "restricted")
+`containers` are the pod's container names, for downwardAPI items that name one.
+Input: (dict "context" $ "key" "extraVolumes" "volumes" [..] "reserved" (list "tmp") "level" "restricted" "containers" (list "app"))
 Usage:
-  {{ include "common-lib.floor.volumes" (dict "context" $ "key" "extraVolumes" "volumes" .app.extraVolumes "reserved" (list "tmp") "level" "restricted") }}
+  {{ include "common-lib.floor.volumes" (dict "context" $ "key" "extraVolumes" "volumes" .app.extraVolumes "reserved" (list "tmp") "level" "restricted" "containers" (list "app")) }}
 */}}
 {{- define "common-lib.floor.volumes" -}}
 {{- $restrictedSources := list "configMap" "csi" "downwardAPI" "emptyDir" "ephemeral" "persistentVolumeClaim" "projected" "secret" -}}
@@ -36,7 +37,7 @@ Usage:
 {{- else if and (ne $.level "baseline") (not (has (first $sources) $restrictedSources)) }}
 {{ $key }}.{{ first $sources }}: is not allowed at Pod Security level restricted (got {{ first $sources }}); allowed: {{ join ", " $restrictedSources }}
 {{- else }}
-{{- include "common-lib.pod.validateVolume" (dict "key" $key "volume" $v) | nindent 0 }}
+{{- include "common-lib.pod.validateVolume" (dict "key" $key "volume" $v "containers" $.containers) | nindent 0 }}
 {{- end }}
 {{- end }}
 {{- end }}

@@ -19,12 +19,14 @@ Usage:
 {{- $level := $pod.podSecurityLevel | default "restricted" -}}
 {{- $podCtx := include "common-lib.security.podSecurityContext" $pod.securityContext | fromYaml -}}
 {{- include "common-lib.floor.appArmorField" (dict "context" .context "key" $keys.securityContext "securityContext" $pod.securityContext) | nindent 0 }}
-{{- include "common-lib.floor.pod" (dict "keys" $keys "context" $podCtx "annotations" .annotations "priorityClassName" (ternary .app.priorityClassName "" (and (eq (toString $pod.scheduling) "true") (hasKey .app "priorityClassName"))) "level" $level) | nindent 0 }}
+{{- include "common-lib.floor.pod" (dict "keys" $keys "context" $podCtx "annotations" .annotations "priorityClassName" (ternary .app.priorityClassName "" (and (eq (toString $pod.scheduling) "true") (hasKey .app "priorityClassName"))) "level" $level "kubeVersion" .context.Capabilities.KubeVersion.Version) | nindent 0 }}
 {{- $containers := concat .containers (.initContainers | default list) -}}
+{{- $containerNames := list -}}
+{{- range $containers }}{{ $containerNames = append $containerNames (toString .name) }}{{ end -}}
 {{- $volumes := list -}}
 {{- range $containers }}{{ if .tmp }}{{ $volumes = list "tmp" }}{{ end }}{{ end -}}
 {{- if $pod.configMap }}{{ $volumes = append $volumes "config" }}{{ end -}}
-{{- include "common-lib.floor.volumes" (dict "context" .context "key" $keys.volumes "volumes" $pod.volumes "reserved" $volumes "level" $level) | nindent 0 }}
+{{- include "common-lib.floor.volumes" (dict "context" .context "key" $keys.volumes "volumes" $pod.volumes "reserved" $volumes "level" $level "containers" $containerNames) | nindent 0 }}
 {{- range $pod.volumes | default list }}{{ if kindIs "map" . }}{{ $volumes = append $volumes (toString .name) }}{{ end }}{{ end -}}
 {{- $names := dict -}}
 {{- $ports := dict -}}
@@ -45,7 +47,7 @@ Usage:
 {{- $_ := set $ports (printf "%s=%s" $field $value) (ternary (printf "%s[%d]" ($c.keys.ports | default "") $i) (printf "the %s container's %s port" (toString $c.name) (toString $port.name)) (not (empty $c.keys.ports))) }}
 {{- end }}
 {{- end }}
-{{- include "common-lib.container.validate" (dict "context" $.context "container" $c "pod" $podCtx "check" (or $pod.securityContext $c.securityContext) "level" $level "volumes" $volumes "grace" $pod.terminationGracePeriodSeconds) | nindent 0 }}
+{{- include "common-lib.container.validate" (dict "context" $.context "container" $c "pod" $podCtx "check" (or $pod.securityContext $c.securityContext) "level" $level "volumes" $volumes "grace" $pod.terminationGracePeriodSeconds "containerNames" $containerNames) | nindent 0 }}
 {{- end }}
 {{- include "common-lib.pod.validateTmp" . | nindent 0 }}
 {{- range $c := .initContainers }}

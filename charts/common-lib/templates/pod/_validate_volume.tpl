@@ -1,18 +1,23 @@
 {{/*
 common-lib.pod.validateVolume: one line per problem with one pod volume's source beyond
-its field names, as the API server checks it: a persistentVolumeClaim names its claim;
-file modes (defaultMode, items[].mode) from 0 to 0777; item paths relative, without ".."; an emptyDir sizeLimit that
-is a quantity; a projected serviceAccountToken that lives at least 600 seconds.
-Input: (dict "key" "extraVolumes[0]" "volume" {..})
+its field names, as the API server checks it: a persistentVolumeClaim names its claim, a
+configMap or secret names its object; file modes (defaultMode) from 0 to 0777; items
+(common-lib.pod.validateItems; downwardAPI items also common-lib.pod.validateDownwardItems,
+which resolves containerName against `containers`); projected sources
+(common-lib.pod.validateProjected); an emptyDir sizeLimit that is a quantity; a csi driver
+name; an ephemeral claim template with access modes, a storage request and only labels
+and annotations.
+Input: (dict "key" "extraVolumes[0]" "volume" {..} "containers" (list "app"))
 Usage:
-  {{- include "common-lib.pod.validateVolume" (dict "key" $key "volume" $v) | nindent 0 }}
+  {{- include "common-lib.pod.validateVolume" (dict "key" $key "volume" $v "containers" $names) | nindent 0 }}
 */}}
 {{- define "common-lib.pod.validateVolume" -}}
 {{- $key := .key -}}
 {{- $v := .volume -}}
-{{- if hasKey $v "persistentVolumeClaim" }}
-{{- if not ($v.persistentVolumeClaim | default dict).claimName }}
-{{ $key }}.persistentVolumeClaim.claimName: is required (got {{ $v.persistentVolumeClaim | toJson }}); the name of a PersistentVolumeClaim in the namespace
+{{- range $source, $field := dict "persistentVolumeClaim" "claimName" "configMap" "name" "secret" "secretName" }}
+{{- $name := get (ternary (get $v $source) dict (kindIs "map" (get $v $source))) $field }}
+{{- if and (hasKey $v $source) (not (include "common-lib.util.dnsSubdomain" $name)) }}
+{{ $key }}.{{ $source }}.{{ $field }}: {{ ternary "is required" "is not an object name" (empty $name) }} (got {{ $name | toJson }}); the name of an existing {{ get (dict "persistentVolumeClaim" "PersistentVolumeClaim" "configMap" "ConfigMap" "secret" "Secret") $source }} of the namespace, a DNS-1123 subdomain, e.g. orders-data
 {{- end }}
 {{- end }}
 {{- with ($v.emptyDir | default dict).sizeLimit }}
@@ -25,20 +30,22 @@ Usage:
 {{- if and (hasKey . "defaultMode") (not (and (regexMatch "^[0-9]+$" (include "common-lib.util.string" .defaultMode)) (le (int .defaultMode) 511))) }}
 {{ $key }}.{{ $source }}.defaultMode: must be a file mode from 0 to 0777 (got {{ .defaultMode | toJson }}); YAML reads 0644 as octal, 420 in decimal
 {{- end }}
-{{- range $i, $item := ternary .items list (kindIs "slice" .items) }}
-{{- if and (kindIs "map" $item) (or (hasPrefix "/" (toString $item.path)) (regexMatch "(^|/)\\.\\.(/|$)" (toString $item.path)) (not $item.path)) }}
-{{ $key }}.{{ $source }}.items[{{ $i }}].path: must be a relative path without ".." (got {{ $item.path | toJson }}); e.g. application.yaml
-{{- end }}
-{{- if and (kindIs "map" $item) (hasKey $item "mode") (not (and (regexMatch "^[0-9]+$" (include "common-lib.util.string" $item.mode)) (le (int $item.mode) 511))) }}
-{{ $key }}.{{ $source }}.items[{{ $i }}].mode: must be a file mode from 0 to 0777 (got {{ $item.mode | toJson }})
+{{- if ne $source "projected" }}
+{{- include "common-lib.pod.validateItems" (dict "key" (printf "%s.%s" $key $source) "items" .items "keyed" (ne $source "downwardAPI")) | nindent 0 }}
 {{- end }}
 {{- end }}
 {{- end }}
+{{- with $v.downwardAPI }}
+{{- include "common-lib.pod.validateDownwardItems" (dict "key" (printf "%s.downwardAPI" $key) "items" .items "containers" $.containers) | nindent 0 }}
 {{- end }}
-{{- range $i, $s := ternary ($v.projected | default dict).sources list (kindIs "slice" ($v.projected | default dict).sources) }}
-{{- $token := (ternary $s dict (kindIs "map" $s)).serviceAccountToken }}
-{{- if and (kindIs "map" $token) (hasKey $token "expirationSeconds") (lt (int $token.expirationSeconds) 600) }}
-{{ $key }}.projected.sources[{{ $i }}].serviceAccountToken.expirationSeconds: must be at least 600 (got {{ $token.expirationSeconds | toJson }}); the API server refuses shorter-lived tokens
+{{- with $v.projected }}
+{{- include "common-lib.pod.validateProjected" (dict "key" (printf "%s.projected" $key) "projected" . "containers" $.containers) | nindent 0 }}
+{{- end }}
+{{- if hasKey $v "csi" }}
+{{- $driver := toString (ternary $v.csi dict (kindIs "map" $v.csi)).driver }}
+{{- if not (and (le (len $driver) 63) (include "common-lib.util.dnsSubdomain" (lower $driver))) }}
+{{ $key }}.csi.driver: is not a CSI driver name (got {{ (ternary $v.csi dict (kindIs "map" $v.csi)).driver | toJson }}); a DNS-1123 subdomain of at most 63 characters, e.g. secrets-store.csi.k8s.io
 {{- end }}
 {{- end }}
+{{- include "common-lib.pod.validateEphemeral" (dict "key" $key "volume" $v) | nindent 0 }}
 {{- end -}}
