@@ -162,6 +162,25 @@ def test_apparmor_field_needs_kubernetes_1_30(pod_key: str, values: str, helm_ve
             in refused.value.stderr), refused.value.stderr
 
 
+@pytest.mark.parametrize(("sysctl", "since"), [("net.ipv4.tcp_rmem", "1.32"), ("net.ipv4.tcp_notsent_lowat", "1.37")])
+def test_sysctls_follow_the_pod_security_version(sysctl: str, since: str, helm_version: HelmVersion):
+    """Pod Security declares more sysctls safe in later minors (the TCP buffer sizes in 1.32,
+    two more in 1.37): the chart allows a sysctl from the minor on which Pod Security
+    "restricted" admits it, and refuses it on the minor before, naming that version."""
+    major, minor = since.split(".")
+    field = [f"podSecurityContext.sysctls[0].name={sysctl}", "podSecurityContext.sysctls[0].value=4096 131072 6291456"]
+    minimal = STANDARD_APP / "ci" / "minimal-values.yaml"
+    rendered = render_chart(STANDARD_APP, helm_version, values_files=[minimal], set_values=field,
+                            kube_version=f"{since}.0")
+    pod = rendered.one("Deployment")["spec"]["template"]["spec"]
+    assert pod["securityContext"]["sysctls"] == [{"name": sysctl, "value": "4096 131072 6291456"}]
+    before = f"{major}.{int(minor) - 1}.0"
+    with pytest.raises(HelmError) as refused:
+        render_chart(STANDARD_APP, helm_version, values_files=[minimal], set_values=field, kube_version=before)
+    assert (f'  - podSecurityContext.sysctls[0].name: "{sysctl}" is not a safe sysctl on Kubernetes v{before}'
+            in refused.value.stderr), refused.value.stderr
+
+
 def test_prestop_sleep_needs_kubernetes_1_30(helm_version: HelmVersion):
     """The sleep lifecycle action exists from Kubernetes 1.30 (alpha and off in 1.29): a
     sidecar's preStop sleep renders on 1.30 and is refused on 1.29, while the app's own

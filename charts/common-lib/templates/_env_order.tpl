@@ -15,7 +15,7 @@ Usage:
 {{- range $name, $value := $plain -}}
 {{- $refs := list -}}
 {{- /* "$$" is an escaped "$": "$$(NAME)" is the text $(NAME), not a reference */ -}}
-{{- range regexFindAll "\\$\\([A-Za-z_][A-Za-z0-9_]*\\)" (include "common-lib.util.string" $value | replace "$$" "") -1 -}}
+{{- range regexFindAll "\\$\\([-._a-zA-Z][-._a-zA-Z0-9]*\\)" (include "common-lib.util.string" $value | replace "$$" "") -1 -}}
 {{- $ref := trimPrefix "$(" . | trimSuffix ")" -}}
 {{- if and (hasKey $plain $ref) (ne $ref $name) }}{{ $refs = append $refs $ref }}{{ end -}}
 {{- end -}}

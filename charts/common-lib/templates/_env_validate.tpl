@@ -60,7 +60,8 @@ Usage:
 {{- if not .resources }}{{ $fields = without $fields "limits.cpu" "limits.memory" "limits.ephemeral-storage" "requests.cpu" "requests.memory" "requests.ephemeral-storage" "limits.hugepages-<size>" "requests.hugepages-<size>" }}{{ end -}}
 {{- $metaKey := regexFind "\\['.*'\\]$" $field | trimPrefix "['" | trimSuffix "']" -}}
 {{- if and $metaKey (regexMatch "^metadata\\.(labels|annotations)\\[" $field) }}
-{{- include "common-lib.metadata.validateLabelKey" (dict "key" .key "name" $metaKey) | nindent 0 }}
+{{- /* the API server checks an annotation key lower-cased, a label key as written */}}
+{{- include "common-lib.metadata.validateLabelKey" (dict "key" .key "name" (ternary (lower $metaKey) $metaKey (hasPrefix "metadata.annotations" $field))) | nindent 0 }}
 {{- else if not (or (has $field $fields) (and .resources (regexMatch "^(limits|requests)\\.hugepages-[0-9]+[KMG]i$" $field))) }}
 {{ .key }}: is not a field the downward API gives to env (got {{ .field | toJson }}); one of {{ join ", " $fields }}, or metadata.labels['<key>'] / metadata.annotations['<key>']
 {{- end }}

@@ -28,7 +28,8 @@ Usage:
 {{/*
 common-lib.resources.validate: one line per problem with a container's resources as
 rendered (its own map merged with the defaults, or the fallback): cpu and memory
-requests and a memory limit; no request above its limit; extended resources and
+requests and a memory limit; no request above its limit; whole bytes
+(common-lib.resources.validateBytes); extended resources and
 hugepages (not overcommitable) as whole numbers with a limit equal to the request.
 Input: (dict "key" "resources" "resources" {requests: {..}, limits: {..}})
 Usage:
@@ -39,6 +40,7 @@ Usage:
 {{- $requests := .resources.requests | default dict -}}
 {{- $limits := .resources.limits | default dict -}}
 {{- include "common-lib.validate.requests" (dict "key" $key "resources" .resources "fields" (list "requests.cpu" "requests.memory" "limits.memory")) | nindent 0 }}
+{{- include "common-lib.resources.validateBytes" (dict "key" $key "resources" .resources) | nindent 0 }}
 {{- range $name, $request := $requests }}
 {{- $limit := get $limits $name }}
 {{- if and (hasKey $limits $name) (gt (float64 (include "common-lib.resources.quantity" $request)) (float64 (include "common-lib.resources.quantity" $limit))) }}

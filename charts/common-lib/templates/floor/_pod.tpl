@@ -2,17 +2,21 @@
 common-lib.floor.pod: one line per way a pod falls below the Pod Security level: its
 security context as rendered (restricted defaults, override merged), its annotations and
 its priority class. At every level: seccomp and AppArmor never Unconfined, only the safe
-sysctls, no AppArmor or seccomp annotation (deprecated: use appArmorProfile, seccompProfile) and
+sysctls of Pod Security at `kubeVersion` (the cluster's), no AppArmor or seccomp annotation (deprecated: use appArmorProfile, seccompProfile) and
 no `system-*` priority class (those are for cluster components and may preempt them). At
 `restricted` also: runAsNonRoot not false and no UID 0.
-Input: (dict "keys" {securityContext, annotations, priorityClassName: key paths} "context" $merged "annotations" {..} "priorityClassName" "" "level" "restricted")
+Input: (dict "keys" {securityContext, annotations, priorityClassName: key paths} "context" $merged "annotations" {..} "priorityClassName" "" "level" "restricted" "kubeVersion" "v1.34.0")
 Usage:
-  {{ include "common-lib.floor.pod" (dict "keys" $keys "context" $podCtx "annotations" .app.podAnnotations "priorityClassName" .app.priorityClassName "level" "restricted") }}
+  {{ include "common-lib.floor.pod" (dict "keys" $keys "context" $podCtx "annotations" .app.podAnnotations "priorityClassName" .app.priorityClassName "level" "restricted" "kubeVersion" $.Capabilities.KubeVersion.Version) }}
 */}}
 {{- define "common-lib.floor.pod" -}}
 {{- $key := .keys.securityContext -}}
 {{- $p := .context -}}
 {{- $safeSysctls := list "kernel.shm_rmid_forced" "net.ipv4.ip_local_port_range" "net.ipv4.ip_unprivileged_port_start" "net.ipv4.tcp_syncookies" "net.ipv4.ping_group_range" "net.ipv4.ip_local_reserved_ports" "net.ipv4.tcp_keepalive_time" "net.ipv4.tcp_fin_timeout" "net.ipv4.tcp_keepalive_intvl" "net.ipv4.tcp_keepalive_probes" -}}
+{{- /* Pod Security adds safe sysctls in later minors: judge by the cluster's version */}}
+{{- $version := .kubeVersion | default "v1.29.0" -}}
+{{- if semverCompare ">=1.32-0" $version }}{{ $safeSysctls = concat $safeSysctls (list "net.ipv4.tcp_rmem" "net.ipv4.tcp_wmem") }}{{ end -}}
+{{- if semverCompare ">=1.37-0" $version }}{{ $safeSysctls = concat $safeSysctls (list "net.ipv4.tcp_slow_start_after_idle" "net.ipv4.tcp_notsent_lowat") }}{{ end -}}
 {{- if ne .level "baseline" }}
 {{- if eq (toString $p.runAsNonRoot) "false" }}
 {{ $key }}.runAsNonRoot: must not be false at Pod Security level restricted (got false); leave the default true
@@ -26,7 +30,7 @@ Usage:
 {{- end }}
 {{- range $i, $s := $p.sysctls | default list }}
 {{- if not (has (toString $s.name) $safeSysctls) }}
-{{ $key }}.sysctls[{{ $i }}].name: {{ $s.name | quote }} is not a safe sysctl and is never allowed (got {{ $s.name | quote }}); allowed: {{ join ", " $safeSysctls }}
+{{ $key }}.sysctls[{{ $i }}].name: {{ $s.name | quote }} is not a safe sysctl on Kubernetes {{ $version }} and is never allowed (got {{ $s.name | quote }}); allowed: {{ join ", " $safeSysctls }}
 {{- end }}
 {{- end }}
 {{- range $name, $_ := .annotations | default dict }}
