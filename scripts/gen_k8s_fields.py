@@ -24,7 +24,9 @@ fromYaml reads the same tree as YAML: 0.35 ms against 2 ms):
 
 `"f":null` is a scalar; `"f":"T"` an object of type T; `"f":["T"]` a list of such
 objects; `"f":[]` a list of scalars; `"f":{}` a free-form map (a map of strings or
-quantities, and ObjectMeta, whose keys are the user's). Descriptions are dropped. The output is deterministic, so tests/test_k8s_fields.py regenerates it and
+quantities, and ObjectMeta, whose keys are the user's). A type's required fields (required
+in any minor, among the fields every minor has) are listed under "!", a name no
+Kubernetes field has: `"KeyToPath":{"key":null,"mode":null,"path":null,"!":["key","path"]}`. Descriptions are dropped. The output is deterministic, so tests/test_k8s_fields.py regenerates it and
 compares byte for byte.
 """
 
@@ -121,8 +123,12 @@ def short(name: str) -> str:
     return name.rsplit(".", 1)[-1]
 
 
+REQUIRED = "!"  # the key of a type's required fields in the encoding
+
+
 def tree(directory: Path | None = None) -> dict[str, dict[str, tuple[str, str | None]]]:
-    """Short type name -> field -> spec (with short type names), intersected over the minors."""
+    """Short type name -> field -> spec (with short type names), intersected over the minors;
+    a type's required fields as the spec ("required", their names joined by ",") under REQUIRED."""
     directory = directory or schema_dir()
     all_defs = [load(directory, v) for v in minors(directory)]
     out: dict[str, dict[str, tuple[str, str | None]]] = {}
@@ -146,6 +152,9 @@ def tree(directory: Path | None = None) -> dict[str, dict[str, tuple[str, str | 
             if refs[0] is not None:
                 visit(refs)  # type: ignore[arg-type]
             fields[field] = (specs[0][0], short(refs[-1]) if refs[-1] else None)
+        required = sorted(set().union(*(defs[n].get("required", []) for defs, n in zip(all_defs, names))) & set(fields))
+        if required:
+            fields[REQUIRED] = ("required", ",".join(required))
 
     for root in ROOTS:
         visit(tuple(root for _ in all_defs))
@@ -154,7 +163,8 @@ def tree(directory: Path | None = None) -> dict[str, dict[str, tuple[str, str | 
 
 def encode(types: dict[str, dict[str, tuple[str, str | None]]]) -> str:
     """The tree as one JSON object, a type a line, sorted; see the module docstring."""
-    values = {"scalar": lambda ref: None, "object": lambda ref: ref, "list": lambda ref: [ref] if ref else [], "map": lambda ref: {}}
+    values = {"scalar": lambda ref: None, "object": lambda ref: ref, "list": lambda ref: [ref] if ref else [], "map": lambda ref: {},
+              "required": lambda ref: ref.split(",")}
     lines = [
         json.dumps(name) + ":" + json.dumps({f: values[kind](ref) for f, (kind, ref) in fields.items()}, separators=(",", ":"))
         for name, fields in sorted(types.items())
@@ -174,7 +184,8 @@ def generate(directory: Path | None = None) -> str:
         f"1.{MIN_MINOR}-1.{MAX_MINOR} OpenAPI schemas (kubernetes-validate); do not edit.\n"
         "common-lib.fields.types: the fields every minor has, of the types common-lib.fields.check\n"
         "walks, as JSON, a type a line: a field is null (a scalar), \"T\" (an object of type T),\n"
-        "[\"T\"] (a list of them), [] (a list of scalars) or {} (a free-form map).\n"
+        "[\"T\"] (a list of them), [] (a list of scalars) or {} (a free-form map); \"!\" lists the\n"
+        "type's required fields.\n"
         "Input: none (dict)\n"
         "Usage:\n"
         '  {{- $types := include "common-lib.fields.types" dict | fromJson }}\n'

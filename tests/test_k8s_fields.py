@@ -51,11 +51,17 @@ def test_the_tree_has_only_fields_every_supported_minor_has():
     assert tree["LifecycleHandler"]["sleep"] == ("object", "SleepAction")
     assert tree["PersistentVolumeClaimTemplate"]["metadata"] == ("map", None)  # ObjectMeta: the user's keys
     assert tree["LabelSelector"] == {"matchExpressions": ("list", "LabelSelectorRequirement"), "matchLabels": ("map", None)}
+    # Required fields: in any minor, among the fields every minor has.
+    assert tree["KeyToPath"][gen.REQUIRED] == ("required", "key,path")
+    assert tree["VolumeMount"][gen.REQUIRED] == ("required", "mountPath,name")
+    assert gen.REQUIRED not in tree["Toleration"]
     # Every referenced type is in the tree.
-    assert {ref for fields in tree.values() for _kind, ref in fields.values() if ref} <= set(tree)
+    assert {ref for fields in tree.values() for kind, ref in fields.values() if ref and kind != "required"} <= set(tree)
 
 
-def _decode(spec: Any) -> tuple[str, str | None]:
+def _decode(field: str, spec: Any) -> tuple[str, str | None]:
+    if field == gen.REQUIRED:
+        return ("required", ",".join(spec))
     if spec is None:
         return ("scalar", None)
     if isinstance(spec, str):
@@ -70,7 +76,7 @@ def test_the_encoding_reads_back_as_the_tree():
     text = TYPES_TPL.read_text(encoding="utf-8")
     body = text.split('{{- define "common-lib.fields.types" -}}\n', 1)[1].rsplit("{{- end -}}", 1)[0]
     parsed = json.loads(body)
-    assert {name: {f: _decode(s) for f, s in fields.items()} for name, fields in parsed.items()} == gen.tree()
+    assert {name: {f: _decode(f, s) for f, s in fields.items()} for name, fields in parsed.items()} == gen.tree()
 
 
 # --- the walker, through a consumer of a copy of common-lib ---------------------------------
@@ -165,7 +171,13 @@ LONG = "x" * 80
 # (name, key, type, value, expected output)
 BAD: list[tuple[str, str, str, Any, str]] = [
     ("unknown-top-level", "extraVolumes[0]", "Volume", {"name": "x", "emptydir": {}},
-     "\nextraVolumes[0].emptydir: is not a field of Volume (got {}); allowed: " + ", ".join(sorted(gen.tree()["Volume"]))),
+     "\nextraVolumes[0].emptydir: is not a field of Volume (got {}); allowed: " + ", ".join(sorted(set(gen.tree()["Volume"]) - {gen.REQUIRED}))),
+    ("required-missing", "extraVolumes[3]", "Volume", {"name": "config", "configMap": {"name": "orders", "items": [{"path": "app.yaml"}]}},
+     "\nextraVolumes[3].configMap.items[0].key: is required (got null); KeyToPath needs key, path"),
+    ("required-null", "extraVolumeMounts[0]", "VolumeMount", {"name": "config", "mountPath": None},
+     "\nextraVolumeMounts[0].mountPath: is required (got null); VolumeMount needs mountPath, name"),
+    ("the-required-key-is-no-field", "tolerations[1]", "Toleration", {"!": ["key"], "operator": "Exists"},
+     '\ntolerations[1].!: is not a field of Toleration (got ["key"]); allowed: effect, key, operator, tolerationSeconds, value'),
     ("unknown-nested", "affinity", "Affinity",
      {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [
          {"matchExpresions": [{"key": "zone", "operator": "In", "values": ["a"]}]}]}}},
@@ -189,10 +201,11 @@ BAD: list[tuple[str, str, str, Any, str]] = [
      '\nsidecars[0].ports[0].containerPort: must be a scalar (got {"value":8080})'),
     ("newer-than-1.29", "extraVolumes[2]", "Volume", {"name": "model", "image": {"reference": "registry.example.com/model:1"}},
      '\nextraVolumes[2].image: is not a field of Volume (got {"reference":"registry.example.com/model:1"}); allowed: '
-     + ", ".join(sorted(gen.tree()["Volume"]))),
+     + ", ".join(sorted(set(gen.tree()["Volume"]) - {gen.REQUIRED}))),
     ("several-and-truncated", "sidecars[0].env[0]", "EnvVar", {"name": "A", "valuFrom": {"x": LONG}, "valueFrom": {"fieldRef": {"path": "x"}}},
      "\nsidecars[0].env[0].valuFrom: is not a field of EnvVar (got "
      + json.dumps({"x": LONG}, separators=(",", ":"))[:57] + "...); allowed: name, value, valueFrom"
+     "\nsidecars[0].env[0].valueFrom.fieldRef.fieldPath: is required (got null); ObjectFieldSelector needs fieldPath"
      '\nsidecars[0].env[0].valueFrom.fieldRef.path: is not a field of ObjectFieldSelector (got "x"); allowed: apiVersion, fieldPath'),
 ]
 

@@ -1,7 +1,8 @@
 {{/*
 common-lib.fields.check: one line per problem of a Kubernetes object written into values
-(a volume, a toleration, an affinity...), at any depth: a field its type does not have,
-and a value that must be a map, a list or a scalar and is not; null is always allowed.
+(a volume, a toleration, an affinity...), at any depth: a field its type does not have, a
+required field that is missing or null, and a value that must be a map, a list or a
+scalar and is not; null is allowed for a field that is not required.
 `<key path>: <problem> (got <value as JSON>); allowed: <the type's fields>`. The types
 are common-lib.fields.types, parsed once per render (kept on the root context).
 Input: (dict "context" $ "key" "extraVolumes[0]" "value" <the object> "type" "Volume")
@@ -26,10 +27,16 @@ outermost call prints them. */ -}}
 {{- else if not (kindIs "map" .value) -}}
 {{- $_ := set $out "lines" (append $out.lines (printf "%s: must be a map (got %s)" .key (toJson .value | abbrev 60))) -}}
 {{- else -}}
+{{- $required := get $fields "!" | default list -}}
+{{- range $name := $required -}}
+{{- if kindIs "invalid" (index $in.value $name) -}}
+{{- $_ := set $out "lines" (append $out.lines (printf "%s.%s: is required (got %s); %s needs %s" $in.key $name (toJson (index $in.value $name)) $in.type (join ", " $required))) -}}
+{{- end -}}
+{{- end -}}
 {{- range $name, $v := .value -}}
 {{- $spec := get $fields $name -}}
-{{- if not (hasKey $fields $name) -}}
-{{- $_ := set $out "lines" (append $out.lines (printf "%s.%s: is not a field of %s (got %s); allowed: %s" $in.key $name $in.type (toJson $v | abbrev 60) (keys $fields | sortAlpha | join ", "))) -}}
+{{- if or (not (hasKey $fields $name)) (eq $name "!") -}}
+{{- $_ := set $out "lines" (append $out.lines (printf "%s.%s: is not a field of %s (got %s); allowed: %s" $in.key $name $in.type (toJson $v | abbrev 60) (keys (omit $fields "!") | sortAlpha | join ", "))) -}}
 {{- else if kindIs "invalid" $spec -}}
 {{- if or (kindIs "map" $v) (kindIs "slice" $v) -}}
 {{- $_ := set $out "lines" (append $out.lines (printf "%s.%s: must be a scalar (got %s)" $in.key $name (toJson $v | abbrev 60))) -}}

@@ -1,11 +1,11 @@
 {{/*
 common-lib.pod.validateItems: one line per problem with the items of a configMap, secret
 or downwardAPI volume (or of a projected source), as the API server checks them: a path
-that is relative, has no ".." and does not start with ".."; a file mode from 0 to 0777;
-with `keyed`, the key to project.
-Input: (dict "key" "extraVolumes[0].configMap" "items" [..] "keyed" true)
+that is relative, has no ".." and does not start with ".."; a file mode from 0 to 0777.
+(That an item has its key and path is common-lib.fields.check's: they are required.)
+Input: (dict "key" "extraVolumes[0].configMap" "items" [..])
 Usage:
-  {{- include "common-lib.pod.validateItems" (dict "key" $key "items" $items "keyed" true) | nindent 0 }}
+  {{- include "common-lib.pod.validateItems" (dict "key" $key "items" $items) | nindent 0 }}
 */}}
 {{- define "common-lib.pod.validateItems" -}}
 {{- range $i, $item := ternary .items list (kindIs "slice" .items) }}
@@ -15,9 +15,6 @@ Usage:
 {{- end }}
 {{- if and (hasKey $item "mode") (not (and (regexMatch "^[0-9]+$" (include "common-lib.util.string" $item.mode)) (le (int $item.mode) 511))) }}
 {{ $.key }}.items[{{ $i }}].mode: must be a file mode from 0 to 0777 (got {{ $item.mode | toJson }})
-{{- end }}
-{{- if and $.keyed (not (and (kindIs "string" $item.key) $item.key)) }}
-{{ $.key }}.items[{{ $i }}].key: is required (got {{ $item.key | toJson }}); the key to project, e.g. application.yaml
 {{- end }}
 {{- end }}
 {{- end }}

@@ -24,7 +24,7 @@ Usage:
 {{- end }}
 {{- end }}
 {{- if has $type (list "configMap" "secret" "downwardAPI") }}
-{{- include "common-lib.pod.validateItems" (dict "key" (printf "%s.%s" $key $type) "items" $source.items "keyed" (ne $type "downwardAPI")) | nindent 0 }}
+{{- include "common-lib.pod.validateItems" (dict "key" (printf "%s.%s" $key $type) "items" $source.items) | nindent 0 }}
 {{- end }}
 {{- if eq $type "downwardAPI" }}
 {{- include "common-lib.pod.validateDownwardItems" (dict "key" (printf "%s.downwardAPI" $key) "items" $source.items "containers" $.containers) | nindent 0 }}

@@ -1,7 +1,7 @@
 {{/*
 common-lib.pod.validateToken: one line per problem with a projected serviceAccountToken, as
-the API server checks it: a relative path to write it to, and a lifetime from 600 seconds
-to 2^32 seconds.
+the API server checks it: a relative path to write it to (that it has one is
+common-lib.fields.check's), and a lifetime from 600 seconds to 2^32 seconds.
 Input: (dict "key" "extraVolumes[0].projected.sources[0].serviceAccountToken" "token" {..})
 Usage:
   {{- include "common-lib.pod.validateToken" (dict "key" $key "token" $source) | nindent 0 }}
@@ -9,7 +9,7 @@ Usage:
 {{- define "common-lib.pod.validateToken" -}}
 {{- $token := .token -}}
 {{- if not (include "common-lib.pod.localPath" $token.path) }}
-{{ .key }}.path: is required, a relative path without ".." (got {{ $token.path | toJson }}); e.g. token
+{{ .key }}.path: must be a relative path without ".." that does not start with ".." (got {{ $token.path | toJson }}); e.g. token
 {{- end }}
 {{- $seconds := include "common-lib.util.string" $token.expirationSeconds }}
 {{- if and (hasKey $token "expirationSeconds") (not (and (regexMatch "^[0-9]{3,10}$" $seconds) (ge (float64 $seconds) 600.0) (le (float64 $seconds) 4294967296.0))) }}

@@ -31,7 +31,7 @@ Usage:
 {{ $key }}.{{ $source }}.defaultMode: must be a file mode from 0 to 0777 (got {{ .defaultMode | toJson }}); YAML reads 0644 as octal, 420 in decimal
 {{- end }}
 {{- if ne $source "projected" }}
-{{- include "common-lib.pod.validateItems" (dict "key" (printf "%s.%s" $key $source) "items" .items "keyed" (ne $source "downwardAPI")) | nindent 0 }}
+{{- include "common-lib.pod.validateItems" (dict "key" (printf "%s.%s" $key $source) "items" .items) | nindent 0 }}
 {{- end }}
 {{- end }}
 {{- end }}
