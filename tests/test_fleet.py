@@ -80,6 +80,8 @@ ENV_ORDER = "spec.template.spec.containers[app].env order"
 NEW_DEFAULTS = ("spec.template.spec.containers[app].lifecycle",
                 "spec.template.spec.containers[app].resources.limits.ephemeral-storage",
                 "spec.template.spec.containers[app].resources.requests.ephemeral-storage")
+# With networkPolicy.from, the NetworkPolicy gained a rule that admits the helm test pod.
+TEST_POD_RULE = "spec.ingress[1]"
 
 
 def _names(services: list[fleet.Service], keep) -> set[str]:
@@ -269,9 +271,12 @@ def test_version_bump_changes_only_the_chart_label(subset, previous, helm4) -> N
     assert not report.problems(), report.markdown()
     assert set(report.services(fleet.RESTART)) == {s.name for s in subset}, report.markdown()
     fields = {group.path for group in report.groups() if group.kind != "Job"}
-    assert fields == {'metadata.labels["helm.sh/chart"]', CHECKSUM, ENV_ORDER, *NEW_DEFAULTS}, fields
+    assert fields == {'metadata.labels["helm.sh/chart"]', CHECKSUM, ENV_ORDER, TEST_POD_RULE, *NEW_DEFAULTS}, fields
     both = _names(subset, lambda v: v.get("env") and v.get("secretEnv"))
     assert 0 < len(both) and _group(report, "Deployment", ENV_ORDER) == both, report.markdown()
+    guarded = _names(subset, lambda v: v.get("networkPolicy", {}).get("from") and v.get("shape") != "worker"
+                     and v.get("tests", {}).get("enabled", True))
+    assert 0 < len(guarded) and _group(report, "NetworkPolicy", TEST_POD_RULE) == guarded, report.markdown()
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 common-lib.networkpolicy: covers every pod of the release and admits ingress only on the
 declared ports (the container port, the App's `ports`, and the metrics port when it is
 separate), from the App's `networkPolicy.from` peers or, when that is empty, from any
-source. A worker admits only its metrics port, or nothing without metrics. The migration,
+source; with `from`, the `helm test` pod also reaches the readiness probe's port. A worker admits only its metrics port, or nothing without metrics. The migration,
 CronJob and test pods declare no ports, so nothing reaches them. Egress is restricted only
 with `networkPolicy.egress` (common-lib.networkpolicy.egress).
 Input: (dict "context" $ "app" $app "overrides" {..})
@@ -54,6 +54,15 @@ spec:
       {{- with .app.networkPolicy.from }}
       from: {{- toYaml . | nindent 8 }}
       {{- end }}
+    {{- if and .app.networkPolicy.from $web .app.tests.enabled }}
+    {{- /* the helm test pod calls the readiness port, and is none of the `from` peers */}}
+    - ports:
+        - port: {{ include "common-lib.probes.readinessPort" .app.probes | quote }}
+          protocol: TCP
+      from:
+        - podSelector:
+            matchLabels: {{- include "common-lib.labels.selector" (dict "context" .context "app" .app "component" "test") | nindent 14 }}
+    {{- end }}
   {{- else }}
   ingress: []
   {{- end }}
