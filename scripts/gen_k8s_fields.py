@@ -22,8 +22,9 @@ fromYaml reads the same tree as YAML: 0.35 ms against 2 ms):
 
     "ConfigMapVolumeSource":{"defaultMode":null,"items":["KeyToPath"],"name":null,...},
 
-`"f":null` is a scalar; `"f":"T"` an object of type T; `"f":["T"]` a list of such
-objects; `"f":[]` a list of scalars; `"f":{}` a free-form map (a map of strings or
+`"f":""` is a string, `"f":0` an integer, `"f":false` a boolean, `"f":null` any scalar (an
+IntOrString or a Quantity); `"f":"T"` an object of type T; `"f":["T"]` a list of such
+objects; `"f":[""]` a list of strings (`[0]` of integers, `[]` of any scalars); `"f":{}` a free-form map (a map of strings or
 quantities, and ObjectMeta, whose keys are the user's). A type's required fields (required
 in any minor, among the fields every minor has) are listed under "!", a name no
 Kubernetes field has: `"KeyToPath":{"key":null,"mode":null,"path":null,"!":["key","path"]}`. Descriptions are dropped. The output is deterministic, so tests/test_k8s_fields.py regenerates it and
@@ -87,8 +88,14 @@ def _types(schema: dict[str, Any]) -> set[str]:
     return ({kind} if isinstance(kind, str) else set(kind)) - {"null"}
 
 
+def _scalar(kinds: set[str]) -> str | None:
+    """A scalar's kind when it has exactly one of string, integer and boolean, else None (any)."""
+    return next(iter(kinds)) if len(kinds) == 1 and kinds <= {"string", "integer", "boolean"} else None
+
+
 def spec(defs: dict[str, Any], schema: dict[str, Any], where: str) -> tuple[str, str | None]:
-    """What a property holds: ("scalar", None), ("object", T), ("list", T or None), ("map", None)."""
+    """What a property holds: ("scalar", kind), ("object", T), ("list", T), ("scalars", kind),
+    ("map", None); a scalar kind is string, integer, boolean or None (any: IntOrString, Quantity)."""
     ref = schema.get("$ref")
     if ref:
         name = ref.rsplit("/", 1)[-1]
@@ -99,17 +106,17 @@ def spec(defs: dict[str, Any], schema: dict[str, Any], where: str) -> tuple[str,
             return ("object", name)
         variants = target.get("oneOf", [target])
         if all(_types(v) and _types(v) <= SCALARS for v in variants):
-            return ("scalar", None)  # IntOrString, Quantity, Time...
+            return ("scalar", _scalar(set().union(*(_types(v) for v in variants))))  # IntOrString, Quantity: any
         raise FieldsError(f"{where}: $ref {name} is neither an object nor a scalar")
     kinds = _types(schema)
     if kinds and kinds <= SCALARS:
-        return ("scalar", None)
+        return ("scalar", _scalar(kinds))
     if kinds == {"array"}:
         item = spec(defs, schema.get("items", {}), f"{where}[]")
         if item[0] == "object":
             return ("list", item[1])
         if item[0] == "scalar":
-            return ("list", None)
+            return ("scalars", item[1])
         raise FieldsError(f"{where}: a list of {item[0]}s has no encoding")
     if kinds == {"object"} and "additionalProperties" in schema and "properties" not in schema:
         value = spec(defs, schema["additionalProperties"], f"{where}{{}}")
@@ -148,10 +155,14 @@ def tree(directory: Path | None = None) -> dict[str, dict[str, tuple[str, str | 
             specs = [spec(d, p[field], f"{n}.{field}") for d, p, n in zip(all_defs, props, names)]
             if len({s[0] for s in specs}) > 1 or len({s[1] is None for s in specs}) > 1:
                 raise FieldsError(f"{key}.{field} changes its shape across versions: {specs}")
-            refs = tuple(s[1] for s in specs)
-            if refs[0] is not None:
+            if specs[0][0] in ("object", "list"):
+                refs = tuple(s[1] for s in specs)
                 visit(refs)  # type: ignore[arg-type]
-            fields[field] = (specs[0][0], short(refs[-1]) if refs[-1] else None)
+                fields[field] = (specs[0][0], short(refs[-1]))
+            else:
+                if len({s[1] for s in specs}) > 1:
+                    raise FieldsError(f"{key}.{field} changes its scalar kind across versions: {specs}")
+                fields[field] = specs[0]
         required = sorted(set().union(*(defs[n].get("required", []) for defs, n in zip(all_defs, names))) & set(fields))
         if required:
             fields[REQUIRED] = ("required", ",".join(required))
@@ -163,7 +174,9 @@ def tree(directory: Path | None = None) -> dict[str, dict[str, tuple[str, str | 
 
 def encode(types: dict[str, dict[str, tuple[str, str | None]]]) -> str:
     """The tree as one JSON object, a type a line, sorted; see the module docstring."""
-    values = {"scalar": lambda ref: None, "object": lambda ref: ref, "list": lambda ref: [ref] if ref else [], "map": lambda ref: {},
+    scalars = {None: None, "string": "", "integer": 0, "boolean": False}
+    values = {"scalar": lambda kind: scalars[kind], "object": lambda ref: ref, "list": lambda ref: [ref],
+              "scalars": lambda kind: [scalars[kind]] if kind else [], "map": lambda ref: {},
               "required": lambda ref: ref.split(",")}
     lines = [
         json.dumps(name) + ":" + json.dumps({f: values[kind](ref) for f, (kind, ref) in fields.items()}, separators=(",", ":"))
@@ -183,8 +196,9 @@ def generate(directory: Path | None = None) -> str:
         f"Generated by `{COMMAND}` from the Kubernetes\n"
         f"1.{MIN_MINOR}-1.{MAX_MINOR} OpenAPI schemas (kubernetes-validate); do not edit.\n"
         "common-lib.fields.types: the fields every minor has, of the types common-lib.fields.check\n"
-        "walks, as JSON, a type a line: a field is null (a scalar), \"T\" (an object of type T),\n"
-        "[\"T\"] (a list of them), [] (a list of scalars) or {} (a free-form map); \"!\" lists the\n"
+        "walks, as JSON, a type a line: a field is \"\" (a string), 0 (an integer), false (a boolean),\n"
+        "null (any scalar), \"T\" (an object of type T), [\"T\"] (a list of them), [\"\"], [0] or []\n"
+        "(a list of strings, integers or any scalars) or {} (a free-form map); \"!\" lists the\n"
         "type's required fields.\n"
         "Input: none (dict)\n"
         "Usage:\n"

@@ -56,20 +56,34 @@ def test_the_tree_has_only_fields_every_supported_minor_has():
     assert tree["VolumeMount"][gen.REQUIRED] == ("required", "mountPath,name")
     assert gen.REQUIRED not in tree["Toleration"]
     # Every referenced type is in the tree.
-    assert {ref for fields in tree.values() for kind, ref in fields.values() if ref and kind != "required"} <= set(tree)
+    assert {ref for fields in tree.values() for kind, ref in fields.values() if kind in ("object", "list")} <= set(tree)
+    # Scalars keep their kind, where the schemas give one.
+    assert tree["ExecAction"]["command"] == ("scalars", "string")
+    assert tree["SleepAction"]["seconds"] == ("scalar", "integer")
+    assert tree["HTTPGetAction"]["port"] == ("scalar", None)  # IntOrString
+    assert tree["VolumeMount"]["readOnly"] == ("scalar", "boolean")
+
+
+def _scalar(spec: Any) -> str | None:
+    """The kind of a scalar's encoding (0 and False are equal in Python: compare types)."""
+    kinds = {type(None): None, str: "string", int: "integer", bool: "boolean"}
+    assert spec in (None, "", 0), spec
+    return kinds[type(spec)]
 
 
 def _decode(field: str, spec: Any) -> tuple[str, str | None]:
     if field == gen.REQUIRED:
         return ("required", ",".join(spec))
-    if spec is None:
-        return ("scalar", None)
-    if isinstance(spec, str):
+    if isinstance(spec, str) and spec:
         return ("object", spec)
     if isinstance(spec, list):
-        return ("list", spec[0] if spec else None)
-    assert spec == {}, spec
-    return ("map", None)
+        if spec and isinstance(spec[0], str) and spec[0]:
+            return ("list", spec[0])
+        return ("scalars", _scalar(spec[0]) if spec else None)
+    if isinstance(spec, dict):
+        assert spec == {}, spec
+        return ("map", None)
+    return ("scalar", _scalar(spec))
 
 
 def test_the_encoding_reads_back_as_the_tree():
@@ -176,6 +190,14 @@ BAD: list[tuple[str, str, str, Any, str]] = [
      "\nextraVolumes[3].configMap.items[0].key: is required (got null); KeyToPath needs key, path"),
     ("required-null", "extraVolumeMounts[0]", "VolumeMount", {"name": "config", "mountPath": None},
      "\nextraVolumeMounts[0].mountPath: is required (got null); VolumeMount needs mountPath, name"),
+    ("number-for-text", "sidecars[0].lifecycle", "Lifecycle", {"preStop": {"exec": {"command": ["sleep", 5]}}},
+     '\nsidecars[0].lifecycle.preStop.exec.command[1]: must be text (got 5); quote it, e.g. "5"'),
+    ("text-for-a-number", "sidecars[1].lifecycle", "Lifecycle", {"preStop": {"sleep": {"seconds": "5"}}},
+     '\nsidecars[1].lifecycle.preStop.sleep.seconds: must be a whole number (got "5"); write it without quotes'),
+    ("fraction-for-a-number", "tolerations[2]", "Toleration", {"operator": "Exists", "tolerationSeconds": 1.5},
+     "\ntolerations[2].tolerationSeconds: must be a whole number (got 1.5)"),
+    ("text-for-a-boolean", "extraVolumeMounts[1]", "VolumeMount", {"name": "config", "mountPath": "/config", "readOnly": "yes"},
+     '\nextraVolumeMounts[1].readOnly: must be true or false (got "yes")'),
     ("the-required-key-is-no-field", "tolerations[1]", "Toleration", {"!": ["key"], "operator": "Exists"},
      '\ntolerations[1].!: is not a field of Toleration (got ["key"]); allowed: effect, key, operator, tolerationSeconds, value'),
     ("unknown-nested", "affinity", "Affinity",

@@ -1,8 +1,9 @@
 {{/*
 common-lib.fields.check: one line per problem of a Kubernetes object written into values
 (a volume, a toleration, an affinity...), at any depth: a field its type does not have, a
-required field that is missing or null, and a value that must be a map, a list or a
-scalar and is not; null is allowed for a field that is not required.
+required field that is missing or null, a value that must be a map, a list or a scalar and
+is not, and a scalar of the wrong kind (common-lib.fields.scalarProblem: text where a
+number belongs, say); null is allowed for a field that is not required.
 `<key path>: <problem> (got <value as JSON>); allowed: <the type's fields>`. The types
 are common-lib.fields.types, parsed once per render (kept on the root context).
 Input: (dict "context" $ "key" "extraVolumes[0]" "value" <the object> "type" "Volume")
@@ -37,19 +38,22 @@ outermost call prints them. */ -}}
 {{- $spec := get $fields $name -}}
 {{- if or (not (hasKey $fields $name)) (eq $name "!") -}}
 {{- $_ := set $out "lines" (append $out.lines (printf "%s.%s: is not a field of %s (got %s); allowed: %s" $in.key $name $in.type (toJson $v | abbrev 60) (keys (omit $fields "!") | sortAlpha | join ", "))) -}}
-{{- else if kindIs "invalid" $spec -}}
-{{- if or (kindIs "map" $v) (kindIs "slice" $v) -}}
-{{- $_ := set $out "lines" (append $out.lines (printf "%s.%s: must be a scalar (got %s)" $in.key $name (toJson $v | abbrev 60))) -}}
-{{- end -}}
 {{- else if kindIs "invalid" $v -}}
+{{- else if not (or (kindIs "map" $spec) (kindIs "slice" $spec) (and (kindIs "string" $spec) $spec)) -}}
+{{- /* a scalar: "" text, 0 an integer, false a boolean, null any */ -}}
+{{- $_ := set $out "lines" (concat $out.lines (compact (list (include "common-lib.fields.scalarProblem" (dict "key" (printf "%s.%s" $in.key $name) "kind" $spec "value" $v))))) -}}
 {{- else if kindIs "string" $spec -}}
 {{- $_ := include "common-lib.fields.check" (dict "context" $in.context "key" (printf "%s.%s" $in.key $name) "value" $v "type" $spec "out" $out) -}}
 {{- else if kindIs "slice" $spec -}}
 {{- if not (kindIs "slice" $v) -}}
 {{- $_ := set $out "lines" (append $out.lines (printf "%s.%s: must be a list (got %s)" $in.key $name (toJson $v | abbrev 60))) -}}
-{{- else if $spec -}}
+{{- else if and $spec (kindIs "string" (first $spec)) (first $spec) -}}
 {{- range $i, $item := $v -}}
 {{- $_ := include "common-lib.fields.check" (dict "context" $in.context "key" (printf "%s.%s[%d]" $in.key $name $i) "value" $item "type" (first $spec) "out" $out) -}}
+{{- end -}}
+{{- else -}}
+{{- range $i, $item := $v -}}
+{{- $_ := set $out "lines" (concat $out.lines (compact (list (include "common-lib.fields.scalarProblem" (dict "key" (printf "%s.%s[%d]" $in.key $name $i) "kind" (first $spec) "value" $item))))) -}}
 {{- end -}}
 {{- end -}}
 {{- else if not (kindIs "map" $v) -}}
