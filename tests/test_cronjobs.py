@@ -28,6 +28,9 @@ ACCEPTED = [
     "0 3 * * *", "0 0 29 2 *", "0 0 31 2 1", "*/15 * * * *", "0 0 1 1 *", "59 23 31 12 6", "0-59/5 * * * *", "5/10 * * * *",
     "30 6 1-7 JAN,apr,Jul,OCT MON-FRI/2", "0 9 ? * sun", "0  3 * * *", "0 0 * * 0,6", "*/99999999999 * * * *",
     "@hourly", "@daily", "@midnight", "@weekly", "@monthly", "@yearly", "@annually",
+    # day 31 of February runs when the day of the week is restricted (either field matches),
+    # and a step over the months reaches a month with 31 days
+    "0 0 31 2 0-6", "0 0 31 */2 *",
 ]
 # Schedules the chart refuses, with the problem it names; all but CHART_ONLY are rejected
 # by the API server too.
@@ -35,6 +38,9 @@ REFUSED = {
     "* * * *": "has 4 fields",
     "0 0 31 2 *": 'never runs: no month in "2" has a day 31 (the longest has 29)',
     "0 0 31 APR,JUN *": 'never runs: no month in "APR,JUN" has a day 31 (the longest has 30)',
+    "0 0 30-31 2 *": 'never runs: no month in "2" has a day 30 (the longest has 29)',
+    "0 0 31 APR-JUN/2 *": 'never runs: no month in "APR-JUN/2" has a day 31 (the longest has 30)',
+    "0 0 31 2 */1": 'never runs: no month in "2" has a day 31 (the longest has 29)',
     "* * * * * *": "has 6 fields",
     "60 * * * *": 'has a bad minute field "60": 60 is outside 0-59',
     "0-60/5 * * * *": "60 is outside 0-59",
@@ -59,7 +65,8 @@ REFUSED = {
 }
 # Refused by the chart on purpose, though the API server accepts them (an empty list item
 # is dropped there; here it is taken for the typo it is).
-CHART_ONLY = {"@every 5m", " 0 0 * * *", "0 0 * * 1,,2", "0 0 31 2 *", "0 0 31 APR,JUN *"}
+CHART_ONLY = {"@every 5m", " 0 0 * * *", "0 0 * * 1,,2", "0 0 31 2 *", "0 0 31 APR,JUN *",
+              "0 0 30-31 2 *", "0 0 31 APR-JUN/2 *", "0 0 31 2 */1"}
 
 
 # Time zones: the chart checks the form of the name, the API server looks it up.

@@ -33,6 +33,8 @@ podSecurity.reason: is required with level baseline, at least 10 characters (got
 podLabels.{{ $name }}: is set by the Kubernetes controller that creates the pods (got {{ index $app.podLabels $name | toJson }}); a value here breaks its selector (a CronJob's Jobs are refused): remove it
 {{- end }}
 {{- end }}
+{{- include "common-lib.metadata.validateChartAnnotations" . | nindent 0 }}
+{{- include "common-lib.validate.deprecatedKeys" . | nindent 0 }}
 {{- include "common-lib.scheduling.validate" . | nindent 0 }}
 {{- include "common-lib.probes.validate" . | nindent 0 }}
 {{- include "common-lib.mesh.validate" . | nindent 0 }}

@@ -1,6 +1,6 @@
 {{/*
 common-lib.externalsecret.validate: an enabled ExternalSecret names a store and some data,
-each key once and not also an env, secretEnv, downwardEnv or (as variables) config name:
+each key a Secret key (not "." or "..*"), once, and not also an env, secretEnv, downwardEnv or (as variables) config name:
 one of them would silently win.
 Input: the scope (dict "context" $ "app" $app)
 Usage:
@@ -18,7 +18,9 @@ externalSecret.data: needs at least one entry when externalSecret.enabled is tru
 {{- $seen := dict }}
 {{- range $i, $entry := $es.data | default list }}
 {{- $name := toString ((ternary $entry dict (kindIs "map" $entry)).secretKey) }}
-{{- if hasKey $seen $name }}
+{{- if or (eq $name ".") (hasPrefix ".." $name) }}
+externalSecret.data[{{ $i }}].secretKey: is not a Secret key (got {{ $name | quote }}); not "." and not starting with "..": the Secret the operator writes would be refused, and the pods that read it would never start
+{{- else if hasKey $seen $name }}
 externalSecret.data[{{ $i }}].secretKey: {{ $name | quote }} is already written by externalSecret.data[{{ get $seen $name }}] (the later would silently win); write each key once
 {{- else }}
 {{- range $other := list "env" "secretEnv" "downwardEnv" "config" }}

@@ -5,7 +5,8 @@ Prefix and Exact paths are clean absolute paths (both common-lib.routing, shared
 no reserved annotation keys, and no ingress-nginx `*-snippet` annotations: a snippet is
 raw nginx configuration that runs in the shared controller, where it can read other
 teams' traffic and the controller's credentials (CVE-2021-25742, CVE-2025-1974), and
-ingress-nginx refuses them by default since 1.9.
+ingress-nginx refuses them by default since 1.9; no `kubernetes.io/ingress.class` annotation
+(deprecated: `className` is the field).
 Input: the scope (dict "context" $ "app" $app)
 Usage:
   {{ include "common-lib.ingress.validate" (dict "context" $ "app" .Values) }}
@@ -31,6 +32,8 @@ ingress.hosts: needs at least one host when ingress.enabled is true (got []); e.
 {{- range $name, $_ := $ingress.annotations | default dict }}
 {{- if regexMatch "^nginx\\.ingress\\.kubernetes\\.io/.*snippets?$" $name }}
 ingress.annotations.{{ $name }}: snippet annotations are not allowed (got a {{ len (get $ingress.annotations $name) }}-character snippet); they inject raw nginx configuration into the shared controller. Use the dedicated ingress-nginx annotations (e.g. proxy-body-size), or ask the platform team
+{{- else if eq $name "kubernetes.io/ingress.class" }}
+ingress.annotations.{{ $name }}: the class annotation is deprecated, and the API server refuses it when it differs from spec.ingressClassName (got {{ get $ingress.annotations $name | quote }}); set ingress.className: {{ get $ingress.annotations $name | quote }} instead
 {{- end }}
 {{- end }}
 {{- end -}}
