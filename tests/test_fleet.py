@@ -487,7 +487,8 @@ def test_field_paths_name_list_items_when_only_their_order_changes() -> None:
 
 def test_values_cannot_inject_markdown_into_the_comment(tmp_path: Path, previous, helm4) -> None:
     """A refused value is quoted in the comment: it must not become a link, an image or a mention."""
-    hostile = "@octocat [click](https://evil.example) **bold** ![i](https://evil.example/p.png) <img src=x>"
+    hostile = ("@octocat [click](https://evil.example) **bold** ![i](https://evil.example/p.png) <img src=x>"
+               " see www.evil-login.example/sso")
     _write(tmp_path / "team" / "inj.yaml",
            "image: {repository: registry.example.com/team/app, tag: '1.0'}\n" f"nameOverride: {json.dumps(hostile)}\n")
     report = fleet.analyse_fleet(tmp_path, previous, STANDARD_APP, helm4, jobs=2)
@@ -496,6 +497,7 @@ def test_values_cannot_inject_markdown_into_the_comment(tmp_path: Path, previous
     for live in ("[click](", "](https://", "**bold**", "<img", "https://evil"):
         assert live not in text, (live, text)
     assert not re.search(r"(?<!\\)@octocat", text), text  # an escaped \@ mentions nobody
+    assert not re.search(r"(?i)www\.", text) and "www\\.evil-login" in text, text  # GitHub links a bare www.
     assert "octocat" in text and "evil.example" in text  # the message is still there, inert
 
 

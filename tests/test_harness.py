@@ -9,6 +9,7 @@ in a throwaway copy of the project.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -40,7 +41,7 @@ from chart_harness.snapshot import (
     serialize_manifests,
     update_refusal,
 )
-from tests.support.tools import ROOT, STANDARD_APP, pinned_versions
+from tests.support.tools import ROOT, STANDARD_APP, TOOLS_BIN, pinned_versions
 from chart_harness.yamlio import load_documents
 
 SNAPSHOT_DIR = Path(__file__).parent / "snapshots"
@@ -225,6 +226,24 @@ def test_render_cache_misses_once_then_hits_memory_disk_and_copies(
     finally:
         for key in keys:  # these charts are unique to this run: keep .cache/renders small
             (render_dir() / f"{key}.json").unlink(missing_ok=True)
+
+
+@pytest.mark.parametrize("entry", ["{}", '{"ok": true}', '{"ok": true, "manifest": 1, "docs": [], "sources": []}',
+                                   '{"ok": false}', "[]", '"text"'], ids=["empty", "no-manifest", "wrong-type", "no-stderr", "list", "string"])
+def test_a_cache_entry_of_the_wrong_shape_is_rendered_again(tmp_path: Path, helm4: HelmVersion, entry: str) -> None:
+    """An entry written by hand, by another tool or cut short is a miss, not a KeyError on
+    every run until someone deletes .cache."""
+    chart = make_chart(tmp_path / "a", {"cm.yaml": f"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: m{uuid.uuid4().hex}\n"})
+    first = render_chart(chart, helm4)
+    path = render_dir() / f"{first.key}.json"
+    try:
+        render_module._MEMORY.pop(first.key)
+        path.write_text(entry, encoding="utf-8")
+        again = render_chart(chart, helm4)
+        assert not again.cached and again.docs == first.docs
+        assert json.loads(path.read_text(encoding="utf-8"))["ok"] is True  # overwritten
+    finally:
+        path.unlink(missing_ok=True)
 
 
 def test_cache_key_covers_flags_and_helm_binary(tmp_path: Path, helm4: HelmVersion) -> None:
@@ -665,3 +684,85 @@ def test_snapshot_workflow_end_to_end_under_xdist(tmp_path: Path, helm4: HelmVer
     # The refusal is wired into pytest itself (the reasons are unit-tested above).
     refused = _pytest(project, "tests/test_snapshots.py", "--snapshot-update", env={"CI": "true"})
     assert refused.returncode == 4 and "refused under CI=true" in refused.stderr
+
+
+# --- the dependency-bump base ---------------------------------------------------------------
+
+
+def test_an_explicit_dependency_base_must_be_a_commit(tmp_path: Path) -> None:
+    """With the default base HEAD, a chart outside git (or before its first commit) has no
+    bump to compare. A base set explicitly must resolve: a shallow CI clone without
+    origin/main, or a typo, would otherwise skip the check and let a breaking bump through."""
+    from chart_harness.dependency_bump import base_file
+    from chart_harness.errors import HarnessError
+
+    chart = tmp_path / "orders"
+    chart.mkdir()
+    (chart / "Chart.lock").write_text("dependencies: []\n", encoding="utf-8")
+    assert base_file(chart, "Chart.lock", "HEAD") is None
+    with pytest.raises(HarnessError, match="chart_dependency_base 'origin/main': .* is not in a git work tree"):
+        base_file(chart, "Chart.lock", "origin/main")
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "-C", str(chart)]
+    subprocess.run([*git, "init", "-q"], check=True)
+    assert base_file(chart, "Chart.lock", "HEAD") is None  # no commit yet
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "lock"], check=True)
+    assert base_file(chart, "Chart.lock", "HEAD") == "dependencies: []\n"
+    with pytest.raises(HarnessError, match="'origin/mian' is not a commit of this clone; a shallow CI checkout"):
+        base_file(chart, "Chart.lock", "origin/mian")
+
+
+def test_a_chart_is_named_by_its_chart_yaml_not_its_directory(tmp_path: Path) -> None:
+    """The default release and the snapshot header name a chart by its Chart.yaml: a CI
+    workspace or a worktree with another directory name renders the same snapshots."""
+    import dataclasses
+
+    from chart_harness.settings import chart_name
+
+    chart = tmp_path / "orders-ci-workspace"
+    chart.mkdir()
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: orders\nversion: 1.0.0\n", encoding="utf-8")
+    assert chart_name(chart) == "orders"
+    assert dataclasses.replace(active(), release="").release_for(chart) == "orders"
+    (chart / "Chart.yaml").write_text("name: [unclosed\n", encoding="utf-8")
+    assert chart_name(chart) == "orders-ci-workspace"  # unreadable: the directory, as before
+
+
+@pytest.mark.parametrize(("option", "message"), [
+    ('chart_case = "values-*.yaml"', "unknown chart_harness option in {ini}: chart_case (did you mean chart_cases?)"),
+    ('chart_paths = [".", "does-not-exist"]', "chart_paths (or --chart): 'does-not-exist' is not a chart directory (no Chart.yaml"),
+], ids=["misspelt-option", "missing-chart"])
+def test_configuration_mistakes_are_one_line_usage_errors(tmp_path: Path, option: str, message: str) -> None:
+    """A misspelt option or a chart path that is not a chart stops the run before any test,
+    naming the option; they used to leave the default in place or drop the chart silently."""
+    project = tmp_path / "orders"
+    project.mkdir()
+    (project / "Chart.yaml").write_text("apiVersion: v2\nname: orders\nversion: 1.0.0\n", encoding="utf-8")
+    (project / "test_nothing.py").write_text("def test_nothing():\n    pass\n", encoding="utf-8")
+    ini = project / "pyproject.toml"
+    ini.write_text(f"[tool.pytest.ini_options]\n{option}\n", encoding="utf-8")
+    proc = _pytest(project)
+    assert proc.returncode == 4, proc.stdout + proc.stderr
+    assert message.format(ini=ini) in proc.stderr, proc.stderr
+    assert "Traceback" not in proc.stdout + proc.stderr
+
+
+def test_helms_refusal_is_reported_without_a_traceback(tmp_path: Path) -> None:
+    """A product team's values that the chart refuses fail the test with Helm's command and
+    message, not a hundred lines of the harness's own frames."""
+    project = tmp_path / "orders"
+    (project / "templates").mkdir(parents=True)
+    (project / "Chart.yaml").write_text("apiVersion: v2\nname: orders\nversion: 1.0.0\nkubeVersion: '>=1.29.0-0'\n", encoding="utf-8")
+    (project / "templates" / "cm.yaml").write_text('{{ required "size: set it" .Values.size }}\n', encoding="utf-8")
+    (project / "values-prod.yaml").write_text("other: 1\n", encoding="utf-8")
+    (project / "test_orders.py").write_text(
+        "from chart_harness.render import render_case\n\n\ndef test_renders(case, helm_version):\n    render_case(case, helm_version)\n",
+        encoding="utf-8")
+    (project / "pyproject.toml").write_text(
+        '[tool.pytest.ini_options]\nchart_cases = "values-*.yaml"\nchart_kube_version = "1.34.0"\n'
+        f'chart_helm = ["helm4={TOOLS_BIN / "helm"}"]\n', encoding="utf-8")
+    proc = _pytest(project, "-p", "no:xdist")
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 1, out
+    assert "size: set it" in out and "exited with 1: " in out, out
+    assert "render_chart(" not in out and "raise HelmError" not in out, out

@@ -103,10 +103,26 @@ def _git(chart_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def base_file(chart_dir: Path, name: str, ref: str | None = None) -> str | None:
-    """The text of <chart>/<name> at the base ref; None outside git or if absent there."""
+    """The text of <chart>/<name> at the base ref; None if absent there, or outside git (or
+    before the first commit) with the default base HEAD. A base that was set explicitly
+    (chart_dependency_base) must be a commit: a shallow CI clone that lacks it, or a typo,
+    would otherwise skip the check and let a breaking bump through."""
     ref = ref or active().dependency_base
+    explicit = ref != "HEAD"
     top = _git(chart_dir, "rev-parse", "--show-toplevel")
     if top.returncode != 0:
+        if explicit:
+            raise HarnessError(
+                f"chart_dependency_base {ref!r}: {active().shown(chart_dir)} is not in a git work tree, "
+                "so there is no Chart.lock to compare with; run in a clone, or leave the option unset"
+            )
+        return None
+    if _git(chart_dir, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").returncode != 0:
+        if explicit:
+            raise HarnessError(
+                f"chart_dependency_base {ref!r} is not a commit of this clone; a shallow CI checkout "
+                f"has only its own branch: fetch the base first (git fetch origin main, or fetch-depth: 0)"
+            )
         return None
     relative = (Path(chart_dir).resolve() / name).relative_to(Path(top.stdout.strip()).resolve())
     shown = _git(chart_dir, "show", f"{ref}:{relative.as_posix()}")

@@ -20,13 +20,15 @@ Fixtures
     manifest_snapshot  syrupy's `snapshot` with the one-file-per-case YAML extension
 
 Hooks
-    * a failure raised as HarnessError prints its message only, without a traceback
+    * a failure raised as HarnessError, or Helm's refusal (HelmError), prints its message
+      only, without a traceback
     * snapshot updates are refused under CI, in parallel, or without chart_snapshot_update
     * the terminal summary counts Helm processes and render-cache traffic over all workers
 """
 
 from __future__ import annotations
 
+import difflib
 import os
 
 import pytest
@@ -35,7 +37,7 @@ from . import settings as settings_module
 from . import stats
 from .cases import Case, matrix_cases
 from .errors import HarnessError
-from .helm import HelmVersion, compat_helms, helm_matrix, primary_helm
+from .helm import HelmError, HelmVersion, compat_helms, helm_matrix, primary_helm
 from .openapi import kube_versions, minor
 from .render import RenderResult, render_case
 from .settings import OPTIONS, Settings
@@ -66,6 +68,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--chart-dependency-base", metavar="REF", help="git ref a Chart.lock bump is measured against")
 
 
+def _unknown_options(config: pytest.Config) -> str | None:
+    """A usage error for a chart_* ini key no option has (a typo would otherwise leave the
+    option at its default, and show up later as a confusing failure)."""
+    known = [option.name for option in settings_module.OPTIONS]
+    unknown = sorted(key for key in getattr(config, "inicfg", {}) if key.startswith("chart_") and key not in known)
+    if not unknown:
+        return None
+    hints = [f"{key} (did you mean {close[0]}?)" if (close := difflib.get_close_matches(key, known, n=1)) else key
+             for key in unknown]
+    return f"unknown chart_harness option in {config.inipath}: {', '.join(hints)}; the options: {', '.join(known)}"
+
+
 def _settings(config: pytest.Config) -> Settings:
     def get(name: str):  # noqa: ANN202 - str or list, as the option's kind
         override = _OVERRIDES.get(name)
@@ -78,6 +92,8 @@ def _settings(config: pytest.Config) -> Settings:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
+    if unknown := _unknown_options(config):
+        raise pytest.UsageError(unknown)
     try:
         settings_module.configure(_settings(config))
         updating = bool(
@@ -126,7 +142,14 @@ def _parametrize_cases(metafunc: pytest.Metafunc) -> None:
             f"no matrix cases: no file matches {settings.cases} in "
             + ", ".join(settings.shown(chart) for chart in settings.charts)
         )
-    several = len(settings_module.active().charts) > 1
+    settings = settings_module.active()
+    idle = [chart for chart in settings.charts if not any(c.chart_dir == chart for c in cases)]
+    if idle:
+        raise pytest.UsageError(
+            f"no matrix cases for {', '.join(settings.shown(chart) for chart in idle)}: no file matches "
+            f"{settings.cases} there; add a case file, or leave the chart out of chart_paths"
+        )
+    several = len(settings.charts) > 1
     ids = [f"{c.chart_dir.name}-{c.name}" if several else c.name for c in cases]
     if "kube_version" not in metafunc.fixturenames or _directly_parametrized(metafunc, "kube_version"):
         metafunc.parametrize("case", cases, ids=ids)
@@ -179,7 +202,9 @@ def manifest_snapshot(snapshot):  # noqa: ANN001, ANN201 - syrupy's fixture
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):  # noqa: ANN201
     outcome = yield
     report = outcome.get_result()
-    if call.excinfo is not None and isinstance(call.excinfo.value, HarnessError) and report.failed:
+    # Helm's own refusal says what is wrong (the command and its message): the harness's
+    # frames under it would only bury it.
+    if call.excinfo is not None and isinstance(call.excinfo.value, (HarnessError, HelmError)) and report.failed:
         report.longrepr = str(call.excinfo.value)
 
 

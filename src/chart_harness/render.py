@@ -198,6 +198,11 @@ def _render(helm: HelmVersion, args: list[str]) -> dict:
     }
 
 
+# The fields an entry has, by outcome: one without them (cut short, or written by hand or
+# by another tool) is a miss, rendered again and overwritten.
+_ENTRY_FIELDS = {True: {"manifest": str, "docs": list, "sources": list}, False: {"returncode": int, "stderr": str}}
+
+
 def _read_entry(path: Path) -> dict | None:
     try:
         entry = json.loads(path.read_text(encoding="utf-8"))
@@ -205,6 +210,10 @@ def _read_entry(path: Path) -> dict | None:
         return None
     except ValueError:
         return None  # unreadable entry: render again and overwrite it
+    if not isinstance(entry, dict) or not isinstance(entry.get("ok"), bool):
+        return None
+    if not all(isinstance(entry.get(name), kind) for name, kind in _ENTRY_FIELDS[entry["ok"]].items()):
+        return None
     return entry
 
 

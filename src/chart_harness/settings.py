@@ -41,7 +41,7 @@ class Option:
 OPTIONS: tuple[Option, ...] = (
     Option("chart_paths", "linelist", (".",), "chart directories under test (their cases form the matrix)"),
     Option("chart_cases", "string", "ci/*-values.yaml", "glob, relative to each chart, of the values files that are the cases"),
-    Option("chart_release", "string", "", "release name for every render (default: the chart's name)"),
+    Option("chart_release", "string", "", "release name for every render (default: the name in the chart's Chart.yaml)"),
     Option("chart_namespace", "string", "default", "namespace for every render"),
     Option("chart_kube_version", "string", "1.34.0", "the Kubernetes version every render uses (--kube-version)"),
     Option("chart_kube_versions", "linelist", (), "versions to validate against (default: every minor the chart's kubeVersion allows that has schemas offline)"),
@@ -90,12 +90,25 @@ class Settings:
     sources: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     def release_for(self, chart_dir: Path) -> str:
-        return self.release or Path(chart_dir).resolve().name
+        return self.release or chart_name(chart_dir)
 
     def shown(self, path: str | os.PathLike[str]) -> str:
         """A path as a person reads it: relative to the rootdir when inside it."""
         resolved = Path(path).resolve()
         return str(resolved.relative_to(self.rootdir)) if resolved.is_relative_to(self.rootdir) else str(path)
+
+
+def chart_name(chart_dir: str | os.PathLike[str]) -> str:
+    """The `name` in a chart's Chart.yaml, or its directory's name without one: the same on
+    every checkout, whatever the directory the repository was cloned into."""
+    import yaml  # only here: the settings module stays importable without it
+
+    try:
+        data = yaml.safe_load((Path(chart_dir) / "Chart.yaml").read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        data = None
+    name = data.get("name") if isinstance(data, dict) else None
+    return str(name) if name else Path(chart_dir).resolve().name
 
 
 def resolve(rootdir: Path, get: Callable[[str], str | Sequence[str]]) -> Settings:
@@ -113,6 +126,12 @@ def resolve(rootdir: Path, get: Callable[[str], str | Sequence[str]]) -> Setting
     charts = tuple(path(p) for p in lines("chart_paths"))
     if not charts:
         raise ConfigError("chart_paths: name at least one chart directory")
+    not_charts = [p for p in lines("chart_paths") if not (path(p) / "Chart.yaml").is_file()]
+    if not_charts:
+        raise ConfigError(
+            f"chart_paths (or --chart): {', '.join(map(repr, not_charts))} is not a chart directory "
+            f"(no Chart.yaml under {rootdir}); name the directory that holds the chart's Chart.yaml"
+        )
     kube_version = str(get("chart_kube_version"))
     kube_versions = tuple(lines("chart_kube_versions"))
     bad = [v for v in (kube_version, *kube_versions) if not KUBE_VERSION.match(v)]

@@ -36,7 +36,7 @@ from .explain import explain
 from .files import atomic_write_text
 from .errors import HarnessError
 from .helm import helm_matrix
-from .settings import active
+from .settings import active, chart_name
 from .yamlio import dump, load_documents
 
 if TYPE_CHECKING:
@@ -125,9 +125,10 @@ def sort_documents(docs: Sequence[dict], sources: Sequence[str] = ()) -> list[tu
 
 
 def chart_label(chart_dir: Path) -> str:
-    """How messages name a chart: its path from the rootdir, or its name when it is the rootdir."""
+    """How messages name a chart: its path from the rootdir, or, when it is the rootdir, its
+    Chart.yaml name (not the directory's, which differs between checkouts)."""
     shown = active().shown(chart_dir)
-    return Path(chart_dir).resolve().name if shown == "." else shown
+    return chart_name(chart_dir) if shown == "." else shown
 
 
 def header(case: Case | None) -> str:

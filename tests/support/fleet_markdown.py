@@ -11,6 +11,7 @@ are never cut in the middle, so every <details> and code fence stays closed.
 from __future__ import annotations
 
 import html
+import re
 
 from .fleet import (
     CHANGED, IMMUTABLE, NEW_SERVICE, NOW_REJECTED, RECREATED, REJECTED_BOTH, RESTART,
@@ -194,8 +195,12 @@ def _code(text: str) -> str:
 _MARKDOWN = str.maketrans({c: "\\" + c for c in "\\`*_[]()!#@~|:"})
 
 
+# GitHub also links a bare "www." after a space or a bracket, without any colon: escape its dot.
+_WWW = re.compile(r"(?i)\b(www)\.")
+
+
 def _safe(text: str) -> str:
-    return html.escape(text, quote=False).translate(_MARKDOWN)
+    return _WWW.sub(r"\1\\.", html.escape(text, quote=False).translate(_MARKDOWN))
 
 
 def _text(text: str) -> str:
