@@ -216,6 +216,9 @@ def test_discovery_names_namespaces_and_product_charts(tmp_path: Path) -> None:
         ({"team/api.yaml": "image: [\n"}, "api.yaml: cannot read it as YAML"),
         ({"team/api.yaml": "- a list\n"}, "api.yaml: a values file is a mapping of keys"),
         ({"p/Chart.yaml": "name: [\n"}, "p/Chart.yaml: cannot read it as YAML"),
+        *(({"p/Chart.yaml": "apiVersion: v2\nname: p\nversion: 0.1.0\ndependencies:\n  - name: standard-app\n", f"p/{odd}": "{}"},
+           f"p/{odd}: an environment's values file is named values-<env>.yaml")
+          for odd in ("values-Prod.yaml", "values-prod.eu.yaml", "values-prod eu.yaml", "values.dev.yaml")),
         ({"a.yaml": "{}", "fleet.yaml": "include:\n  - path: a.yaml\n    namespace: Bad\n"},
          "namespace 'Bad' is not a DNS-1123 label of at most 63 characters .*fix include\\[0\\].namespace in"),
     ],

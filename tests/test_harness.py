@@ -572,6 +572,27 @@ def test_cases_are_the_well_named_ci_files(tmp_path: Path) -> None:
     assert len(problems) == 2
 
 
+def test_values_files_of_another_shape_are_reported_beside_the_chart(tmp_path: Path) -> None:
+    """Cases in the chart directory (values-*.yaml, the quickstart layout): an environment
+    file of another shape would silently not be tested, so it is reported."""
+    import dataclasses
+
+    from chart_harness import settings as settings_module
+
+    chart = make_chart(tmp_path, {})
+    for name in ("values-prod.yaml", "values-qa.yml", "values.dev.yaml", "values_test.yaml", "Values-Stage.yaml", "notes.yaml"):
+        (chart / name).write_text("{}\n")
+    previous = active()
+    settings_module.configure(dataclasses.replace(previous, cases="values-*.yaml"))
+    try:
+        assert [c.name for c in discover_cases(chart)] == ["prod"]
+        problems = stray_ci_files(chart)
+    finally:
+        settings_module.configure(previous)
+    assert sorted(p.split(":")[0] for p in problems) == sorted(["Values-Stage.yaml", "values.dev.yaml", "values-qa.yml", "values_test.yaml"])
+    assert all("not a matrix case; name values files values-<case>.yaml" in p for p in problems), problems
+
+
 def test_summary_adds_up_all_workers() -> None:
     worker = {
         "calls": [
@@ -731,7 +752,10 @@ def test_a_chart_is_named_by_its_chart_yaml_not_its_directory(tmp_path: Path) ->
 @pytest.mark.parametrize(("option", "message"), [
     ('chart_case = "values-*.yaml"', "unknown chart_harness option in {ini}: chart_case (did you mean chart_cases?)"),
     ('chart_paths = [".", "does-not-exist"]', "chart_paths (or --chart): 'does-not-exist' is not a chart directory (no Chart.yaml"),
-], ids=["misspelt-option", "missing-chart"])
+    ('chart_paths = [".", "sub"]\nchart_cases = "values-*.yaml"',
+     "matrix case 'prod' of values-prod.yaml and sub/values-prod.yaml: cases of different charts would share one snapshot file"),
+    ('chart_paths = [".", "empty"]\nchart_cases = "values-*.yaml"', "no matrix cases for empty: no file matches values-*.yaml there"),
+], ids=["misspelt-option", "missing-chart", "shared-snapshot", "chart-without-cases"])
 def test_configuration_mistakes_are_one_line_usage_errors(tmp_path: Path, option: str, message: str) -> None:
     """A misspelt option or a chart path that is not a chart stops the run before any test,
     naming the option; they used to leave the default in place or drop the chart silently."""
@@ -739,6 +763,11 @@ def test_configuration_mistakes_are_one_line_usage_errors(tmp_path: Path, option
     project.mkdir()
     (project / "Chart.yaml").write_text("apiVersion: v2\nname: orders\nversion: 1.0.0\n", encoding="utf-8")
     (project / "test_nothing.py").write_text("def test_nothing():\n    pass\n", encoding="utf-8")
+    (project / "values-prod.yaml").write_text("{}\n", encoding="utf-8")
+    for chart in ("sub", "empty"):
+        (project / chart).mkdir()
+        (project / chart / "Chart.yaml").write_text(f"apiVersion: v2\nname: {chart}\nversion: 1.0.0\n", encoding="utf-8")
+    (project / "sub" / "values-prod.yaml").write_text("{}\n", encoding="utf-8")
     ini = project / "pyproject.toml"
     ini.write_text(f"[tool.pytest.ini_options]\n{option}\n", encoding="utf-8")
     proc = _pytest(project)

@@ -67,12 +67,18 @@ def discover_cases(chart_dir: Path | None = None) -> list[Case]:
     return cases
 
 
+# A values file of some environment, in whatever shape: values-qa.yml, values.dev.yaml...
+_VALUES_LIKE = re.compile(r"(?i)^values([-._ ].*)?\.ya?ml$")
+
+
 def stray_ci_files(chart_dir: Path | None = None) -> list[str]:
     """Files in the cases directory that are not a case, each with the reason.
 
     A misnamed file would be silently skipped by both ct and pytest, so the suite
     reports it instead. When the cases live in the chart directory itself (e.g.
-    values-*.yaml), only files of the cases' shape are looked at.
+    values-*.yaml), only files of the cases' shape are looked at, and values files of
+    another shape (values-qa.yml, values.dev.yaml, values_test.yaml: an environment
+    the matrix would silently leave out).
     """
     chart_dir = Path(chart_dir or active().charts[0])
     directory = ci_dir(chart_dir)
@@ -84,7 +90,7 @@ def stray_ci_files(chart_dir: Path | None = None) -> list[str]:
         shaped = path.name.startswith(prefix) and path.name.endswith(suffix)
         name = _case_name(path.name)
         if not shaped:
-            if dedicated:
+            if dedicated or (_VALUES_LIKE.match(path.name) and path.name != "values.yaml"):
                 problems.append(f"{where}{path.name}: not a matrix case; name values files {prefix}<case>{suffix}")
         elif not name or not _CASE_NAME.match(name):
             problems.append(

@@ -101,7 +101,7 @@ def pytest_configure(config: pytest.Config) -> None:
             or getattr(config.option, "update_new_snapshots_only", False)
         )
         parallel = bool(getattr(config.option, "numprocesses", None)) or hasattr(config, "workerinput")
-        reason = update_refusal(updating=updating, env=os.environ, parallel=parallel)
+        reason = update_refusal(updating=updating, env=os.environ, parallel=parallel) or _matrix_problem(config)
     except HarnessError as err:
         raise pytest.UsageError(str(err)) from None
     if reason:
@@ -132,22 +132,46 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("helm_compat", others, ids=[helm.name for helm in others])
 
 
+def _matrix_problem(config: pytest.Config) -> str | None:
+    """Why the configured charts make no usable matrix, or None: a chart path without a
+    Chart.yaml, no case at all, a chart without cases (it would silently drop out), or two
+    charts' cases of one name (they would overwrite each other's snapshot file). Only for a
+    project that configures the plugin (a chart_* option or --chart): the plugin is
+    installed in environments that run other projects' tests too."""
+    if not (any(key.startswith("chart_") for key in getattr(config, "inicfg", {})) or config.getoption("chart", None)):
+        return None
+    settings = settings_module.active()
+    not_charts = [chart for chart in settings.charts if not (chart / "Chart.yaml").is_file()]
+    if not_charts:
+        return (f"chart_paths (or --chart): {', '.join(repr(settings.shown(c)) for c in not_charts)} is not a chart "
+                "directory (no Chart.yaml); name the directory that holds the chart's Chart.yaml")
+    cases = matrix_cases()
+    if not cases:
+        return (f"no matrix cases: no file matches {settings.cases} in "
+                + ", ".join(settings.shown(chart) for chart in settings.charts))
+    idle = [chart for chart in settings.charts if not any(c.chart_dir == chart for c in cases)]
+    if idle:
+        return (f"no matrix cases for {', '.join(settings.shown(chart) for chart in idle)}: no file matches "
+                f"{settings.cases} there; add a case file, or leave the chart out of chart_paths")
+    by_name: dict[str, list[Case]] = {}
+    for case in cases:
+        by_name.setdefault(case.name, []).append(case)
+    for name, found in sorted(by_name.items()):
+        if len(found) > 1:
+            return (f"matrix case {name!r} of {' and '.join(settings.shown(c.values_file) for c in found)}: cases of "
+                    f"different charts would share one snapshot file in {settings.shown(settings.snapshot_dir)}; rename one")
+    return None
+
+
 def _parametrize_cases(metafunc: pytest.Metafunc) -> None:
     """`case`, or (`case`, `kube_version`) pairs when the test takes both: each case with
     every Kubernetes version its chart is validated against (openapi.kube_versions)."""
     cases = matrix_cases()
-    if not cases:
-        settings = settings_module.active()
+    settings = settings_module.active()
+    if not cases:  # a project that does not configure the plugin (pytest_configure checks the others)
         raise pytest.UsageError(
             f"no matrix cases: no file matches {settings.cases} in "
             + ", ".join(settings.shown(chart) for chart in settings.charts)
-        )
-    settings = settings_module.active()
-    idle = [chart for chart in settings.charts if not any(c.chart_dir == chart for c in cases)]
-    if idle:
-        raise pytest.UsageError(
-            f"no matrix cases for {', '.join(settings.shown(chart) for chart in idle)}: no file matches "
-            f"{settings.cases} there; add a case file, or leave the chart out of chart_paths"
         )
     several = len(settings.charts) > 1
     ids = [f"{c.chart_dir.name}-{c.name}" if several else c.name for c in cases]

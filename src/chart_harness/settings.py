@@ -126,12 +126,6 @@ def resolve(rootdir: Path, get: Callable[[str], str | Sequence[str]]) -> Setting
     charts = tuple(path(p) for p in lines("chart_paths"))
     if not charts:
         raise ConfigError("chart_paths: name at least one chart directory")
-    not_charts = [p for p in lines("chart_paths") if not (path(p) / "Chart.yaml").is_file()]
-    if not_charts:
-        raise ConfigError(
-            f"chart_paths (or --chart): {', '.join(map(repr, not_charts))} is not a chart directory "
-            f"(no Chart.yaml under {rootdir}); name the directory that holds the chart's Chart.yaml"
-        )
     kube_version = str(get("chart_kube_version"))
     kube_versions = tuple(lines("chart_kube_versions"))
     bad = [v for v in (kube_version, *kube_versions) if not KUBE_VERSION.match(v)]

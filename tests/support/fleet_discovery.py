@@ -36,6 +36,7 @@ DEFAULT_NAMESPACE = "default"
 _RELEASE = re.compile(r"^[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?$")  # Helm: DNS-1123 label, 53 characters
 _NAMESPACE = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")  # DNS-1123 label, 63 characters
 _ENV_VALUES = re.compile(r"^values-([a-z0-9][a-z0-9-]*)\.ya?ml$")
+_VALUES_LIKE = re.compile(r"(?i)^values([-._ ].*)?\.ya?ml$")  # any environment file, well named or not
 _VALUES_SUFFIXES = (".yaml", ".yml")
 
 
@@ -166,6 +167,11 @@ def product_services(chart: Path, namespace: str, *, namespace_from: str = "") -
     services = [Service(f"{namespace}/{release}", release, namespace, (), chart)]
     for path in sorted(chart.iterdir()):
         match = _ENV_VALUES.match(path.name)
+        if not match and _VALUES_LIKE.match(path.name) and path.name != "values.yaml":
+            raise FleetError(
+                f"{shown_path(path)}: an environment's values file is named values-<env>.yaml, <env> of "
+                f"lower-case letters, digits and '-' (this one would be left out of the fleet)"
+            )
         if match and path.is_file():
             if not isinstance(load_yaml(path) or {}, dict):
                 raise FleetError(f"{shown_path(path)}: a values file is a mapping of keys")
