@@ -273,7 +273,9 @@ def test_install_mesh(drill: Drill) -> None:
 
     template = drill.deployment()["spec"]["template"]
     assert template["metadata"]["labels"]["sidecar.istio.io/inject"] == "true"
-    assert template["metadata"]["annotations"]["proxy.istio.io/config"] == "holdApplicationUntilProxyStarts: true"
+    # the app waits for the proxy, and the proxy outlives the drain (drainSeconds 5) by 5 s
+    proxy = "holdApplicationUntilProxyStarts: true\nterminationDrainDuration: 10s"
+    assert template["metadata"]["annotations"]["proxy.istio.io/config"] == proxy
     pods = drill.api.list("v1", "Pod", drill.namespace, "app.kubernetes.io/component=app")
     assert len(pods) == 2 and all(p["metadata"]["labels"]["sidecar.istio.io/inject"] == "true" for p in pods)
     # The hook succeeded (install --wait returned) and was deleted; Helm keeps its manifest.

@@ -3,7 +3,10 @@ common-lib.mesh.labels / common-lib.mesh.annotations: a pod's service-mesh membe
 from the App's `mesh` (none, istio or linkerd). The app's pods join the mesh; the
 migration Job, the CronJobs and the test pod opt out, because a Job pod with a proxy that never exits
 never completes. Istio: the `sidecar.istio.io/inject` label, and the app waits for the
-proxy (holdApplicationUntilProxyStarts). Linkerd: the `linkerd.io/inject` annotation.
+proxy (holdApplicationUntilProxyStarts). Linkerd: the `linkerd.io/inject` annotation. The
+app's proxy outlives the drain by 5 s (Istio terminationDrainDuration, Linkerd
+proxy-wait-before-exit-seconds), so it still serves the requests that arrive while the
+endpoints are removed.
 Input: (dict "app" $app "component" "app"|"migration"|"cronjob"|"test")
 Usage:
   {{- $_ := include "common-lib.util.merge" (list $labels (include "common-lib.mesh.labels" $in | fromYaml)) }}
@@ -16,10 +19,16 @@ sidecar.istio.io/inject: {{ ternary "true" "false" (eq .component "app") | quote
 
 {{- define "common-lib.mesh.annotations" -}}
 {{- $join := eq .component "app" -}}
+{{- /* The proxy gets SIGTERM with the app, while the app still drains (its preStop): it
+must keep serving for the drain and 5 s more, so the requests that arrive meanwhile reach it. */ -}}
+{{- $drain := ternary (add (int .app.drainSeconds) 5) 0 (and $join (ne (toString .app.shape) "worker") (gt (int .app.drainSeconds) 0)) -}}
 {{- if and (eq (toString .app.mesh) "istio") $join -}}
-proxy.istio.io/config: "holdApplicationUntilProxyStarts: true"
+proxy.istio.io/config: {{ ternary (printf "holdApplicationUntilProxyStarts: true\nterminationDrainDuration: %ds" (int $drain)) "holdApplicationUntilProxyStarts: true" (gt (int $drain) 0) | quote }}
 {{- else if eq (toString .app.mesh) "linkerd" -}}
 linkerd.io/inject: {{ ternary "enabled" "disabled" $join }}
+{{- if gt (int $drain) 0 }}
+config.alpha.linkerd.io/proxy-wait-before-exit-seconds: {{ $drain | toString | quote }}
+{{- end -}}
 {{- end -}}
 {{- end -}}
 
@@ -37,7 +46,7 @@ Usage:
 {{- define "common-lib.mesh.validate" -}}
 {{- $mesh := toString (.app.mesh | default "none") -}}
 {{- range $key := list "commonLabels" "podLabels" "podAnnotations" }}
-{{- range $name := list "sidecar.istio.io/inject" "proxy.istio.io/config" "linkerd.io/inject" "istio.io/rev" }}
+{{- range $name := list "sidecar.istio.io/inject" "proxy.istio.io/config" "linkerd.io/inject" "istio.io/rev" "config.alpha.linkerd.io/proxy-wait-before-exit-seconds" }}
 {{- $value := index (index $.app $key | default dict) $name }}
 {{- $given := hasKey (index $.app $key | default dict) $name }}
 {{- if and (ne $mesh "none") $given (ne $name "istio.io/rev") }}
