@@ -4,7 +4,8 @@ Service (or opens a TCP connection when probes are not http) and exits non-zero 
 failure. A worker has no Service, so it has no test pod.
 It is a hook with a delete policy, runs restricted through the same pod and container
 spec as the app, and is the one place a UID is set (65534, "nobody"), because the busybox
-image runs as root by default. Its public image needs none of the App's pull secrets.
+image runs as root by default. Its public image needs none of the App's pull secrets; a
+private mirror of it has its own, `tests.imagePullSecrets`.
 Input: (dict "context" $ "app" $app "overrides" {..})
 Usage:
   {{- include "common-lib.testpod" (dict "context" . "app" .Values) | nindent 0 }}
@@ -56,6 +57,7 @@ Usage:
 {{- end -}}
 {{- $pod := dict
   "restartPolicy" "Never"
+  "imagePullSecrets" ($app.tests.imagePullSecrets | default list)
   "securityContext" (dict "runAsUser" 65534 "runAsGroup" 65534)
   "keys" (dict "securityContext" "tests")
 -}}
