@@ -795,3 +795,46 @@ def test_helms_refusal_is_reported_without_a_traceback(tmp_path: Path) -> None:
     assert proc.returncode == 1, out
     assert "size: set it" in out and "exited with 1: " in out, out
     assert "render_chart(" not in out and "raise HelmError" not in out, out
+
+
+def test_a_snapshot_that_is_not_yaml_says_how_to_write_it_again(tmp_path: Path) -> None:
+    """A snapshot edited by hand into invalid YAML (or left with merge-conflict markers)
+    fails its test with the file, the YAML problem and the update command, not a traceback."""
+    project = tmp_path / "orders"
+    (project / "templates").mkdir(parents=True)
+    (project / "Chart.yaml").write_text("apiVersion: v2\nname: orders\nversion: 1.0.0\nkubeVersion: '>=1.29.0-0'\n", encoding="utf-8")
+    (project / "templates" / "cm.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: orders\ndata:\n  size: {{ .Values.size | quote }}\n", encoding="utf-8")
+    (project / "values-prod.yaml").write_text("size: large\n", encoding="utf-8")
+    (project / "test_orders.py").write_text("from chart_harness.checks import test_snapshot  # noqa: F401\n", encoding="utf-8")
+    (project / "pyproject.toml").write_text(
+        '[tool.pytest.ini_options]\nchart_cases = "values-*.yaml"\nchart_kube_version = "1.34.0"\n'
+        f'chart_helm = ["helm4={TOOLS_BIN / "helm"}"]\n', encoding="utf-8")
+    written = _pytest(project, "-p", "no:xdist", "--snapshot-update", env={"HARNESS_SNAPSHOT_UPDATE": "1"})
+    assert written.returncode == 0, written.stdout + written.stderr
+    snapshot = project / "tests" / "snapshots" / "prod.yaml"
+    snapshot.write_text(snapshot.read_text(encoding="utf-8").replace("size: large", "size: [unclosed\n<<<<<<< HEAD"), encoding="utf-8")
+    proc = _pytest(project, "-p", "no:xdist")
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 1, out
+    assert "tests/snapshots/prod.yaml is not valid YAML (" in out and "--snapshot-update` to write it again" in out, out
+    assert "Traceback" not in out and "yaml/scanner.py" not in out, out
+
+
+def test_dependencies_not_built_are_named_not_blamed_on_kube_version(tmp_path: Path) -> None:
+    """A fresh clone of a product chart (charts/ is git-ignored): the OpenAPI sweep reads
+    the supported versions from the vendored standard-app, so it says to build it first."""
+    project = tmp_path / "orders"
+    project.mkdir()
+    (project / "Chart.yaml").write_text(
+        "apiVersion: v2\nname: orders\nversion: 1.0.0\ndependencies:\n"
+        "  - name: standard-app\n    version: 2.0.0\n    repository: oci://registry.example.com/charts\n", encoding="utf-8")
+    (project / "values-prod.yaml").write_text("{}\n", encoding="utf-8")
+    (project / "test_orders.py").write_text("from chart_harness.checks import test_openapi_strict  # noqa: F401\n", encoding="utf-8")
+    (project / "pyproject.toml").write_text(
+        f'[tool.pytest.ini_options]\nchart_cases = "values-*.yaml"\nchart_helm = ["helm4={TOOLS_BIN / "helm"}"]\n', encoding="utf-8")
+    proc = _pytest(project, "-p", "no:xdist")
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0, out
+    assert "orders: its dependencies are not built (no charts/*.tgz)" in out and "helm dependency build ." in out, out
+    assert "Traceback" not in out and "has no kubeVersion" not in out, out

@@ -97,6 +97,12 @@ def _kube_constraints(chart_dir: Path) -> list[str]:
             if meta.get("kubeVersion"):
                 found.append(str(meta["kubeVersion"]))
         if not found:
+            meta = yaml.safe_load((chart_dir / "Chart.yaml").read_text(encoding="utf-8")) or {}
+            if isinstance(meta, dict) and meta.get("dependencies"):
+                raise ConfigError(
+                    f"{chart_dir.name}: its dependencies are not built (no charts/*.tgz), so their kubeVersion "
+                    f"is unknown: run `helm dependency build {active().shown(chart_dir)}` first"
+                ) from None
             raise
         return found
 

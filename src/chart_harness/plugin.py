@@ -180,7 +180,11 @@ def _parametrize_cases(metafunc: pytest.Metafunc) -> None:
         return
     pairs, pair_ids = [], []
     for case, case_id in zip(cases, ids, strict=True):
-        for version in kube_versions(case.chart_dir):
+        try:
+            versions = kube_versions(case.chart_dir)
+        except HarnessError as err:  # e.g. dependencies not built: say so, without a traceback
+            pytest.fail(str(err), pytrace=False)
+        for version in versions:
             pairs.append((case, version))
             pair_ids.append(f"{case_id}-k8s{minor(version)}")
     metafunc.parametrize("case,kube_version", pairs, ids=pair_ids)

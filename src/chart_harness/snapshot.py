@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import yaml
 from syrupy.data import SnapshotCollections
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
@@ -253,7 +254,13 @@ def assert_matches_snapshot(snapshot: SnapshotAssertion, manifests: CaseManifest
             f"missing snapshot {location} for matrix case {manifests.case.name!r}: "
             f"run `{active().snapshot_update}`, review the new file and commit it"
         )
-    lines = explain_snapshot(str(result.recalled_data), str(result.asserted_data), location)
+    try:
+        lines = explain_snapshot(str(result.recalled_data), str(result.asserted_data), location)
+    except yaml.YAMLError as err:  # edited by hand, or left with merge-conflict markers
+        raise SnapshotMismatch(
+            f"{location} is not valid YAML ({' '.join(str(err).split())}): it was edited by hand or holds "
+            f"merge-conflict markers; run `{active().snapshot_update}` to write it again, review it and commit it"
+        ) from None
     raise SnapshotMismatch(
         "\n".join(
             [
