@@ -838,3 +838,24 @@ def test_dependencies_not_built_are_named_not_blamed_on_kube_version(tmp_path: P
     assert proc.returncode != 0, out
     assert "orders: its dependencies are not built (no charts/*.tgz)" in out and "helm dependency build ." in out, out
     assert "Traceback" not in out and "has no kubeVersion" not in out, out
+
+
+def test_a_template_that_renders_differently_each_time_gets_no_snapshot(tmp_path: Path) -> None:
+    """randAlphaNum in a template: the update refuses to write a snapshot no later render
+    can match (with the render cache warm, a plain run would pass; a cold one would fail)."""
+    project = tmp_path / "orders"
+    (project / "templates").mkdir(parents=True)
+    (project / "Chart.yaml").write_text("apiVersion: v2\nname: orders\nversion: 1.0.0\nkubeVersion: '>=1.29.0-0'\n", encoding="utf-8")
+    (project / "templates" / "cm.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: orders\ndata:\n  nonce: {{ randAlphaNum 12 | quote }}\n", encoding="utf-8")
+    (project / "values-prod.yaml").write_text("{}\n", encoding="utf-8")
+    (project / "test_orders.py").write_text("from chart_harness.checks import test_snapshot  # noqa: F401\n", encoding="utf-8")
+    (project / "pyproject.toml").write_text(
+        '[tool.pytest.ini_options]\nchart_cases = "values-*.yaml"\nchart_kube_version = "1.34.0"\n'
+        f'chart_helm = ["helm4={TOOLS_BIN / "helm"}"]\n', encoding="utf-8")
+    proc = _pytest(project, "-p", "no:xdist", "--snapshot-update", env={"HARNESS_SNAPSHOT_UPDATE": "1"})
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 1, out
+    assert "case 'prod' renders differently each time, so no snapshot can hold it" in out, out
+    assert "ConfigMap/orders: data.nonce" in out, out
+    assert not (project / "tests" / "snapshots" / "prod.yaml").exists()

@@ -113,10 +113,13 @@ def render_chart(
     kube_version: str | None = None,
     api_versions: Iterable[str] = (),
     is_upgrade: bool = False,
+    fresh: bool = False,
 ) -> RenderResult:
     """`helm template`, cached. Raises HelmError (with .stderr) when Helm fails.
 
-    release, namespace and kube_version default to the chart_* settings."""
+    release, namespace and kube_version default to the chart_* settings. `fresh` runs
+    Helm even when the cache holds the render (and stores the new one): to tell whether
+    two renders of the same input agree."""
     helm.ensure()
     chart = Path(chart_dir).resolve()
     if not (chart / "Chart.yaml").is_file():
@@ -155,27 +158,27 @@ def render_chart(
         )
     command = display_command(helm, args)
 
-    if key in _MEMORY:
+    if key in _MEMORY and not fresh:
         stats.record_cache("memory")
         return _result(key, helm, command, cached=True)
 
     entry_path = render_dir() / f"{key}.json"
-    fresh = False
-    entry = _read_entry(entry_path)
+    rendered = False
+    entry = None if fresh else _read_entry(entry_path)
     if entry is None:
         with file_lock(active().cache_dir / "locks" / f"render-{key}.lock"):
-            entry = _read_entry(entry_path)  # another process may have just rendered it
+            entry = None if fresh else _read_entry(entry_path)  # another process may have just rendered it
             if entry is None:
-                entry, fresh = _render(helm, args), True
+                entry, rendered = _render(helm, args), True
                 if entry["ok"] or entry["returncode"] == 1:  # never cache a crash or a signal
                     atomic_write_text(entry_path, json.dumps(entry))
-    stats.record_cache("rendered" if fresh else "disk")
+    stats.record_cache("rendered" if rendered else "disk")
     if not entry["ok"]:
         raise HelmError(
             helm=helm.label, command=command, returncode=entry["returncode"], stderr=entry["stderr"]
         )
     _MEMORY[key] = (entry["manifest"], json.dumps(entry["docs"]), entry["sources"])
-    return _result(key, helm, command, cached=not fresh)
+    return _result(key, helm, command, cached=not rendered)
 
 
 def render_case(case: Case, helm: HelmVersion, **kwargs: Any) -> RenderResult:
