@@ -776,20 +776,27 @@ def test_configuration_mistakes_are_one_line_usage_errors(tmp_path: Path, option
     assert "Traceback" not in proc.stdout + proc.stderr
 
 
-def test_helms_refusal_is_reported_without_a_traceback(tmp_path: Path) -> None:
-    """A product team's values that the chart refuses fail the test with Helm's command and
-    message, not a hundred lines of the harness's own frames."""
+def _product_project(tmp_path: Path, template: str, values: str, test_module: str) -> Path:
+    """A one-template product chart with a values-prod.yaml case and the plugin configured
+    for Helm 4: the smallest repository a team would run the harness in."""
     project = tmp_path / "orders"
     (project / "templates").mkdir(parents=True)
     (project / "Chart.yaml").write_text("apiVersion: v2\nname: orders\nversion: 1.0.0\nkubeVersion: '>=1.29.0-0'\n", encoding="utf-8")
-    (project / "templates" / "cm.yaml").write_text('{{ required "size: set it" .Values.size }}\n', encoding="utf-8")
-    (project / "values-prod.yaml").write_text("other: 1\n", encoding="utf-8")
-    (project / "test_orders.py").write_text(
-        "from chart_harness.render import render_case\n\n\ndef test_renders(case, helm_version):\n    render_case(case, helm_version)\n",
-        encoding="utf-8")
+    (project / "templates" / "cm.yaml").write_text(template, encoding="utf-8")
+    (project / "values-prod.yaml").write_text(values, encoding="utf-8")
+    (project / "test_orders.py").write_text(test_module, encoding="utf-8")
     (project / "pyproject.toml").write_text(
         '[tool.pytest.ini_options]\nchart_cases = "values-*.yaml"\nchart_kube_version = "1.34.0"\n'
         f'chart_helm = ["helm4={TOOLS_BIN / "helm"}"]\n', encoding="utf-8")
+    return project
+
+
+def test_helms_refusal_is_reported_without_a_traceback(tmp_path: Path) -> None:
+    """A product team's values that the chart refuses fail the test with Helm's command and
+    message, not a hundred lines of the harness's own frames."""
+    project = _product_project(
+        tmp_path, '{{ required "size: set it" .Values.size }}\n', "other: 1\n",
+        "from chart_harness.render import render_case\n\n\ndef test_renders(case, helm_version):\n    render_case(case, helm_version)\n")
     proc = _pytest(project, "-p", "no:xdist")
     out = proc.stdout + proc.stderr
     assert proc.returncode == 1, out
@@ -800,16 +807,9 @@ def test_helms_refusal_is_reported_without_a_traceback(tmp_path: Path) -> None:
 def test_a_snapshot_that_is_not_yaml_says_how_to_write_it_again(tmp_path: Path) -> None:
     """A snapshot edited by hand into invalid YAML (or left with merge-conflict markers)
     fails its test with the file, the YAML problem and the update command, not a traceback."""
-    project = tmp_path / "orders"
-    (project / "templates").mkdir(parents=True)
-    (project / "Chart.yaml").write_text("apiVersion: v2\nname: orders\nversion: 1.0.0\nkubeVersion: '>=1.29.0-0'\n", encoding="utf-8")
-    (project / "templates" / "cm.yaml").write_text(
-        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: orders\ndata:\n  size: {{ .Values.size | quote }}\n", encoding="utf-8")
-    (project / "values-prod.yaml").write_text("size: large\n", encoding="utf-8")
-    (project / "test_orders.py").write_text("from chart_harness.checks import test_snapshot  # noqa: F401\n", encoding="utf-8")
-    (project / "pyproject.toml").write_text(
-        '[tool.pytest.ini_options]\nchart_cases = "values-*.yaml"\nchart_kube_version = "1.34.0"\n'
-        f'chart_helm = ["helm4={TOOLS_BIN / "helm"}"]\n', encoding="utf-8")
+    project = _product_project(
+        tmp_path, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: orders\ndata:\n  size: {{ .Values.size | quote }}\n",
+        "size: large\n", "from chart_harness.checks import test_snapshot  # noqa: F401\n")
     written = _pytest(project, "-p", "no:xdist", "--snapshot-update", env={"HARNESS_SNAPSHOT_UPDATE": "1"})
     assert written.returncode == 0, written.stdout + written.stderr
     snapshot = project / "tests" / "snapshots" / "prod.yaml"
@@ -843,16 +843,9 @@ def test_dependencies_not_built_are_named_not_blamed_on_kube_version(tmp_path: P
 def test_a_template_that_renders_differently_each_time_gets_no_snapshot(tmp_path: Path) -> None:
     """randAlphaNum in a template: the update refuses to write a snapshot no later render
     can match (with the render cache warm, a plain run would pass; a cold one would fail)."""
-    project = tmp_path / "orders"
-    (project / "templates").mkdir(parents=True)
-    (project / "Chart.yaml").write_text("apiVersion: v2\nname: orders\nversion: 1.0.0\nkubeVersion: '>=1.29.0-0'\n", encoding="utf-8")
-    (project / "templates" / "cm.yaml").write_text(
-        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: orders\ndata:\n  nonce: {{ randAlphaNum 12 | quote }}\n", encoding="utf-8")
-    (project / "values-prod.yaml").write_text("{}\n", encoding="utf-8")
-    (project / "test_orders.py").write_text("from chart_harness.checks import test_snapshot  # noqa: F401\n", encoding="utf-8")
-    (project / "pyproject.toml").write_text(
-        '[tool.pytest.ini_options]\nchart_cases = "values-*.yaml"\nchart_kube_version = "1.34.0"\n'
-        f'chart_helm = ["helm4={TOOLS_BIN / "helm"}"]\n', encoding="utf-8")
+    project = _product_project(
+        tmp_path, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: orders\ndata:\n  nonce: {{ randAlphaNum 12 | quote }}\n",
+        "{}\n", "from chart_harness.checks import test_snapshot  # noqa: F401\n")
     proc = _pytest(project, "-p", "no:xdist", "--snapshot-update", env={"HARNESS_SNAPSHOT_UPDATE": "1"})
     out = proc.stdout + proc.stderr
     assert proc.returncode == 1, out
