@@ -49,20 +49,21 @@ Usage:
 common-lib.env.validateDownwardField: one line when a field is not one the downward API
 gives to env: a pod field of common-lib.env.downwardFields, a label or annotation by a
 valid key (metadata.labels['key']), or, with "resources" true, the container's own
-requests and limits (hugepages too).
-Input: (dict "key" "downwardEnv.POD" "field" "metadata.name" "resources" true)
+requests and limits (hugepages too). A downwardAPI volume gives other `fields`, named
+with `reader` ("volumes").
+Input: (dict "key" "downwardEnv.POD" "field" "metadata.name" "resources" true ["fields" (list ..) "reader" "volumes"])
 Usage:
   {{- include "common-lib.env.validateDownwardField" (dict "key" $key "field" $field "resources" true) | nindent 0 }}
 */}}
 {{- define "common-lib.env.validateDownwardField" -}}
 {{- $field := toString .field -}}
-{{- $fields := include "common-lib.env.downwardFields" dict | splitList "\n" -}}
+{{- $fields := .fields | default (include "common-lib.env.downwardFields" dict | splitList "\n") -}}
 {{- if not .resources }}{{ $fields = without $fields "limits.cpu" "limits.memory" "limits.ephemeral-storage" "requests.cpu" "requests.memory" "requests.ephemeral-storage" "limits.hugepages-<size>" "requests.hugepages-<size>" }}{{ end -}}
 {{- $metaKey := regexFind "\\['.*'\\]$" $field | trimPrefix "['" | trimSuffix "']" -}}
 {{- if and $metaKey (regexMatch "^metadata\\.(labels|annotations)\\[" $field) }}
 {{- /* the API server checks an annotation key lower-cased, a label key as written */}}
 {{- include "common-lib.metadata.validateLabelKey" (dict "key" .key "name" (ternary (lower $metaKey) $metaKey (hasPrefix "metadata.annotations" $field))) | nindent 0 }}
 {{- else if not (or (has $field $fields) (and .resources (regexMatch "^(limits|requests)\\.hugepages-[0-9]+[KMG]i$" $field))) }}
-{{ .key }}: is not a field the downward API gives to env (got {{ .field | toJson }}); one of {{ join ", " $fields }}, or metadata.labels['<key>'] / metadata.annotations['<key>']
+{{ .key }}: is not a field the downward API gives to {{ .reader | default "env" }} (got {{ .field | toJson }}); one of {{ join ", " $fields }}, or metadata.labels['<key>'] / metadata.annotations['<key>']
 {{- end }}
 {{- end -}}

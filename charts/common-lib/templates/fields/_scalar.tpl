@@ -2,7 +2,7 @@
 common-lib.fields.scalarProblem: the line "<key>: <problem>" when a value does not fit a
 scalar field of a Kubernetes type, or nothing (null is fine): a map or a list is not a scalar; `kind` is the field's encoding in common-lib.fields.types
 ("" a string, 0 an integer, false a boolean, null any scalar). An integer must be whole
-and at most 2^53-1: Helm carries numbers as floating point, so a larger one arrives changed.
+and within ±(2^53-1): Helm carries numbers as floating point, so a larger one arrives changed.
 The API server cannot decode a number where text belongs, or text where a number does.
 Input: (dict "key" "sidecars[0].lifecycle.preStop.exec.command[1]" "kind" "" "value" 5)
 Usage:
@@ -22,8 +22,8 @@ Usage:
 {{ .key }}: must be a whole number (got {{ toJson $v }}); write it without quotes
 {{- else if ne (floor (float64 $v)) (float64 $v) -}}
 {{ .key }}: must be a whole number (got {{ toJson $v }})
-{{- else if gt (float64 $v | toString | trimPrefix "-" | float64) 9007199254740991.0 -}}
-{{ .key }}: must be at most 9007199254740991 (got {{ toJson $v }}); Helm carries numbers as floating point, and a larger one would change on the way through
+{{- else if or (gt (float64 $v) 9007199254740991.0) (lt (float64 $v) -9007199254740991.0) -}}
+{{ .key }}: must be from -9007199254740991 to 9007199254740991 (got {{ toJson $v }}); Helm carries numbers as floating point, and a larger one would change on the way through
 {{- end -}}
 {{- end -}}
 {{- end -}}

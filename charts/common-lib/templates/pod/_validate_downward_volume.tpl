@@ -3,7 +3,7 @@ common-lib.pod.validateDownwardItems: one line per problem with the items of a d
 volume (or of a projected volume's downwardAPI source), as the API server checks them:
 each item has exactly one of fieldRef and resourceFieldRef; a fieldRef a volume can read
 (metadata.name, .namespace, .uid, .labels, .annotations, or one label or annotation as
-metadata.labels['key']); a resourceFieldRef with its containerName
+metadata.labels['key']: common-lib.env.validateDownwardField); a resourceFieldRef with its containerName
 (common-lib.container.validateResourceFieldRef).
 Input: (dict "key" "extraVolumes[0].downwardAPI" "items" [..] "containers" (list "app"))
 Usage:
@@ -21,13 +21,7 @@ Usage:
 {{- include "common-lib.container.validateResourceFieldRef" (dict "key" (printf "%s.resourceFieldRef" $key) "ref" $item.resourceFieldRef "containers" ($.containers | default list) "volume" true) | nindent 0 }}
 {{- else }}
 {{- $fieldRef := ternary $item.fieldRef dict (kindIs "map" $item.fieldRef) }}
-{{- $path := toString ($fieldRef.fieldPath | default "") }}
-{{- $metaKey := regexFind "\\['.*'\\]$" $path | trimPrefix "['" | trimSuffix "']" }}
-{{- if and $metaKey (regexMatch "^metadata\\.(labels|annotations)\\[" $path) }}
-{{- include "common-lib.metadata.validateLabelKey" (dict "key" (printf "%s.fieldRef.fieldPath" $key) "name" (ternary (lower $metaKey) $metaKey (hasPrefix "metadata.annotations" $path))) | nindent 0 }}
-{{- else if not (has $path $fields) }}
-{{ $key }}.fieldRef.fieldPath: is not a field a downwardAPI volume can read (got {{ $fieldRef.fieldPath | toJson }}); one of {{ join ", " $fields }}, or metadata.labels['<key>'] / metadata.annotations['<key>']
-{{- end }}
+{{- include "common-lib.env.validateDownwardField" (dict "key" (printf "%s.fieldRef.fieldPath" $key) "field" $fieldRef.fieldPath "fields" $fields "reader" "volumes") | nindent 0 }}
 {{- end }}
 {{- end }}
 {{- end }}

@@ -16,6 +16,7 @@ Usage:
 {{- if kindIs "map" $r }}
 {{- $op := toString $r.operator }}
 {{- $values := ternary $r.values list (kindIs "slice" $r.values) }}
+{{- if eq $field "matchExpressions" }}{{ include "common-lib.scheduling.deprecatedNodeLabel" (dict "key" (printf "%s.key" $at) "name" $r.key) | nindent 0 }}{{ end }}
 {{- if not $r.key }}
 {{ $at }}.key: is required (got {{ $r.key | toJson }}); a node label, e.g. kubernetes.io/arch
 {{- else if and (eq $field "matchExpressions") (include "common-lib.metadata.validateLabelKey" (dict "key" (printf "%s.key" $at) "name" $r.key)) }}

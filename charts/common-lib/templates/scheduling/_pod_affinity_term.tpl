@@ -12,6 +12,7 @@ Usage:
 {{ .key }}.topologyKey: is required (got {{ $term.topologyKey | toJson }}); e.g. kubernetes.io/hostname or topology.kubernetes.io/zone
 {{- else }}
 {{- include "common-lib.metadata.validateLabelKey" (dict "key" (printf "%s.topologyKey" .key) "name" $term.topologyKey) | nindent 0 }}
+{{- include "common-lib.scheduling.deprecatedNodeLabel" (dict "key" (printf "%s.topologyKey" .key) "name" $term.topologyKey) | nindent 0 }}
 {{- end }}
 {{- range $i, $ns := ternary $term.namespaces list (kindIs "slice" $term.namespaces) }}
 {{- if not (and (kindIs "string" $ns) (le (len $ns) 63) (regexMatch "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$" $ns)) }}
