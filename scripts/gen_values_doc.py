@@ -344,8 +344,9 @@ def describe_allowed(schema: Schema, node: dict) -> str:
         items = schema.resolve(items)
         if items.get("required") and not items.get("properties"):
             parts.append("each item needs " + ", ".join(_code(r) for r in items["required"]))
-        elif "pattern" in items and not items.get("properties"):
-            parts.append("items match " + _code(items["pattern"]))
+        elif "pattern" in items and "string" in items.get("types", []):
+            prefix = "string items" if items.get("properties") else "items"
+            parts.append(f"{prefix} match " + _code(items["pattern"]))
         elif "enum" in items:
             parts.append("items: one of " + ", ".join(_code(json.dumps(v)) for v in items["enum"]))
     extra = node.get("additionalProperties")

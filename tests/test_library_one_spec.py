@@ -19,7 +19,7 @@ import pytest
 
 from chart_harness import documents
 from chart_harness.render import render_chart
-from tests.support.tools import ROOT
+from tests.support.tools import ROOT, STANDARD_APP
 
 CONSUMER = ROOT / "tests" / "consumer-chart"
 SCENARIO = CONSUMER / "scenarios" / "overrides.yaml"
@@ -100,8 +100,8 @@ MUTATIONS = [
     Mutation(
         "pull-secrets",
         "pod/_pod.tpl",
-        "  - name: {{ . | quote }}\n",
-        f"  - name: {{{{ printf \"%s-{MARK}\" . | quote }}}}\n",
+        '  - name: {{ index (ternary . (dict "name" .) (kindIs "map" .)) "name" | quote }}\n',
+        f'  - name: {{{{ printf "%s-{MARK}" (index (ternary . (dict "name" .) (kindIs "map" .)) "name") | quote }}}}\n',
         lambda pod, c: [s["name"] for s in pod.get("imagePullSecrets") or []] == [f"registry-credentials-{MARK}"],
         # the test pod's public image needs no pull secret
         frozenset({("Deployment/orders", "app"), ("Deployment/orders", "log-shipper"), ("Job/orders-migrate", "migrate"),
@@ -169,3 +169,15 @@ def test_an_app_wide_input_reaches_every_app_workload(helm4):
                     ("CronJob/orders-report", "report")}
     containers = {key for key, (_pod, c) in found.items() if c["securityContext"].get("runAsUser") == 3000}
     assert containers == {("Deployment/orders", "app"), ("Job/orders-migrate", "migrate"), ("CronJob/orders-report", "report")}
+
+
+def test_pull_secrets_as_names_or_kubernetes_maps_render_alike(helm_version):
+    """`imagePullSecrets` takes a Secret name or the pod spec's own {name: ...} form; both
+    render as the same reference, in the order written."""
+    minimal = STANDARD_APP / "ci" / "minimal-values.yaml"
+    docs = render_chart(STANDARD_APP, helm_version, values_files=[minimal], set_values=[
+        "imagePullSecrets[0].name=registry-credentials", "imagePullSecrets[1]=mirror-pull",
+    ]).docs
+    [deployment] = [d for d in docs if d["kind"] == "Deployment"]
+    pull = deployment["spec"]["template"]["spec"]["imagePullSecrets"]
+    assert pull == [{"name": "registry-credentials"}, {"name": "mirror-pull"}]

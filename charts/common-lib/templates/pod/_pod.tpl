@@ -45,7 +45,7 @@ terminationGracePeriodSeconds: {{ $pod.terminationGracePeriodSeconds }}
 {{- with $pod.imagePullSecrets }}
 imagePullSecrets:
   {{- range . }}
-  - name: {{ . | quote }}
+  - name: {{ index (ternary . (dict "name" .) (kindIs "map" .)) "name" | quote }}
   {{- end }}
 {{- end }}
 {{- if $pod.scheduling }}
