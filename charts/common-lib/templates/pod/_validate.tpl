@@ -1,7 +1,8 @@
 {{/*
 common-lib.pod.validate: one line per problem with a pod as common-lib.pod.spec will
 render it, from the same input: the pod's merged security context, annotations and
-priority class against the Pod Security level (common-lib.floor.pod); its volumes
+priority class against the Pod Security level (common-lib.floor.pod); its pull secrets
+(common-lib.pod.validatePullSecrets); its volumes
 (common-lib.floor.volumes); container names and port names and numbers used once in the
 pod (the chart's own come first, so a clash is reported on the Container whose
 `keys.ports` names the values that added it; the App's own ports are checked by
@@ -26,6 +27,7 @@ Usage:
 {{- $volumes := list -}}
 {{- range $containers }}{{ if .tmp }}{{ $volumes = list "tmp" }}{{ end }}{{ end -}}
 {{- if $pod.configMap }}{{ $volumes = append $volumes "config" }}{{ end -}}
+{{- include "common-lib.pod.validatePullSecrets" (dict "keys" $keys "secrets" $pod.imagePullSecrets) | nindent 0 }}
 {{- include "common-lib.floor.volumes" (dict "context" .context "key" $keys.volumes "volumes" $pod.volumes "reserved" $volumes "level" $level "containers" $containerNames) | nindent 0 }}
 {{- range $pod.volumes | default list }}{{ if kindIs "map" . }}{{ $volumes = append $volumes (toString .name) }}{{ end }}{{ end -}}
 {{- $names := dict -}}
